@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace AspireAi.BillingClient;
+
+/// <summary>A typed HttpClient for billing's internal routes, used by the other services.</summary>
+/// <param name="http">An HttpClient whose base address is billing's and which sends the internal key.</param>
+public sealed class BillingApiClient(HttpClient http)
+{
+    /// <summary>Looks up the identity behind an API key.</summary>
+    /// <param name="apiKey">The plaintext key a caller presented.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The identity, or <see langword="null"/> when the key is unknown, revoked or expired.</returns>
+    public async Task<ApiKeyIdentity?> ValidateKeyAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(apiKey);
+
+        using var response = await http.PostAsJsonAsync(
+            BillingRoutes.ValidateKey, new ValidateKeyRequest(apiKey), BillingJson.Options, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<ApiKeyIdentity>(BillingJson.Options, cancellationToken);
+    }
+
+    /// <summary>Records a usage row; billing ignores a second record with the same request id.</summary>
+    /// <param name="record">The usage to record.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What billing stored, with the cost it computed.</returns>
+    public async Task<UsageRecorded> RecordUsageAsync(UsageRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+
+        using var response = await http.PostAsJsonAsync(BillingRoutes.RecordUsage, record, BillingJson.Options, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<UsageRecorded>(BillingJson.Options, cancellationToken)
+            ?? throw new InvalidOperationException("Billing returned an empty body for a usage record.");
+    }
+
+    /// <summary>Lists the prices in effect now.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One price per provider and model.</returns>
+    public async Task<IReadOnlyList<ModelPrice>> GetPricesAsync(CancellationToken cancellationToken)
+    {
+        var prices = await http.GetFromJsonAsync<List<ModelPrice>>(BillingRoutes.Prices, BillingJson.Options, cancellationToken);
+        return prices ?? [];
+    }
+}

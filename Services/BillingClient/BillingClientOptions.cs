@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+
+namespace AspireAi.BillingClient;
+
+/// <summary>How a service reaches billing.</summary>
+public sealed class BillingClientOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "BillingClient";
+
+    /// <summary>Billing's base address; a service-discovery name such as <c>http://billing</c> works.</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>The key that billing's internal routes require.</summary>
+    public string? InternalKey { get; set; }
+
+    /// <summary>How long a successful key validation is reused before billing is asked again.</summary>
+    public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a rejected key is remembered, so a client that retries a bad key does not flood billing.</summary>
+    public TimeSpan RejectedKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the price list is reused before billing is asked again.</summary>
+    public TimeSpan PriceCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Reports every invalid <see cref="BillingClientOptions"/> value by its configuration key.</summary>
+public sealed class ValidateBillingClientOptions : IValidateOptions<BillingClientOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, BillingClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        var failures = new List<string>();
+        if (options.BaseAddress is null || !options.BaseAddress.IsAbsoluteUri)
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:BaseAddress must be an absolute URI such as http://billing.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.InternalKey))
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:InternalKey is required; the AppHost passes it from the billing-internal-key parameter.");
+        }
+
+        if (options.KeyCacheDuration < TimeSpan.Zero)
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:KeyCacheDuration must not be negative.");
+        }
+
+        if (options.RejectedKeyCacheDuration < TimeSpan.Zero)
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:RejectedKeyCacheDuration must not be negative.");
+        }
+
+        if (options.PriceCacheDuration < TimeSpan.Zero)
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:PriceCacheDuration must not be negative.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
