@@ -1,0 +1,25 @@
+using AspireAi.Billing.ApiKeys;
+using AspireAi.Billing.Pricing;
+using AspireAi.Billing.Tenants;
+using AspireAi.Billing.Usage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddNpgsqlDataSource(BillingServiceExtensions.ConnectionName);
+builder.AddBillingServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+
+app.MapDefaultEndpoints();
+app.MapTenantEndpoints();
+app.MapApiKeyEndpoints();
+app.MapUsageEndpoints();
+app.MapPriceEndpoints();
+
+app.Run();
+
+/// <summary>The billing host's entry point, public so tests can start it with WebApplicationFactory.</summary>
+public partial class Program;

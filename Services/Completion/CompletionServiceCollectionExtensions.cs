@@ -1,0 +1,66 @@
+using AspireAi.BillingClient;
+using AspireAi.Completion;
+using AspireAi.Completion.Authentication;
+using AspireAi.Completion.Caching;
+using AspireAi.Completion.Chat;
+using AspireAi.Completion.Forwarding;
+using AspireAi.Completion.Upstream;
+using AspireAi.Completion.Usage;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Registers the gateway's services.</summary>
+public static class CompletionServiceCollectionExtensions
+{
+    /// <summary>Adds the options, billing client, cache, upstream client and chat pipeline.</summary>
+    /// <param name="builder">The host builder.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static IHostApplicationBuilder AddCompletionServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        var services = builder.Services;
+        services.AddOptions<CompletionOptions>()
+            .BindConfiguration(CompletionOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CompletionOptions>, ValidateCompletionOptions>();
+
+        services.AddBillingClient();
+        services.AddTransient<ApiKeyFilter>();
+        services.AddTransient<PriceBook>();
+        services.AddTransient<UsageReporter>();
+        services.AddSingleton<ResponseCache>();
+        services.AddTransient<ChatCompletionPipeline>();
+
+        // Model calls take far longer than the defaults allow, so the upstream client replaces the
+        // default resilience handler with one that has its own timeouts; a stream's timeout covers
+        // only the wait for its headers. RemoveAllResilienceHandlers is marked experimental
+        // (EXTEXP0001) in Microsoft.Extensions.Http.Resilience 11.0 and is the documented way to do this.
+#pragma warning disable EXTEXP0001
+        var upstreamResilience = services.AddHttpClient<UpstreamClient>()
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler();
+#pragma warning restore EXTEXP0001
+        services.AddOptions<HttpStandardResilienceOptions>(upstreamResilience.PipelineName)
+            .Configure<IOptions<CompletionOptions>>((resilience, completion) =>
+            {
+                var upstream = completion.Value.Upstream;
+                resilience.AttemptTimeout.Timeout = upstream.AttemptTimeout;
+                resilience.TotalRequestTimeout.Timeout = upstream.TotalTimeout;
+                resilience.CircuitBreaker.SamplingDuration = upstream.AttemptTimeout * 2;
+            });
+
+        services.AddHttpClient(ForwardedEndpoints.EmbeddingSearchClient, (provider, http) =>
+        {
+            http.BaseAddress = provider.GetRequiredService<IOptions<CompletionOptions>>().Value.EmbeddingSearchBaseAddress;
+        });
+        services.AddHttpClient(ForwardedEndpoints.BillingClient, (provider, http) =>
+        {
+            http.BaseAddress = provider.GetRequiredService<IOptions<BillingClientOptions>>().Value.BaseAddress;
+        });
+
+        return builder;
+    }
+}

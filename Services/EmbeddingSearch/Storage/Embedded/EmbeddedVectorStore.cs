@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Text;
+using AspireAi.EmbeddingSearch.Embeddings;
+using Microsoft.Extensions.Options;
+
+namespace AspireAi.EmbeddingSearch.Storage.Embedded;
+
+/// <summary>
+/// An exact vector index in process memory, persisted as one append-only log per tenant collection
+/// under <c>{DataDirectory}/{tenant id}/{hex of the collection name}.vlog</c> and replayed when it opens.
+/// </summary>
+/// <remarks>
+/// Search compares the query with every vector (<see cref="System.Numerics.Tensors.TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+/// on unit vectors), so its cost grows linearly with the collection size.
+/// </remarks>
+public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
+{
+    private const string LogExtension = ".vlog";
+
+    private readonly ConcurrentDictionary<CollectionKey, EmbeddedCollection> _collections = new();
+
+    // Serialises creating and deleting collections, so "exists" checks and file operations agree.
+    private readonly SemaphoreSlim _catalogGate = new(1, 1);
+    private readonly string _dataDirectory;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<EmbeddedVectorStore> _logger;
+
+    /// <summary>Opens the index in the configured data directory and replays every collection log.</summary>
+    /// <param name="options">The service options; <c>Embedded:DataDirectory</c> is read.</param>
+    /// <param name="timeProvider">The clock for creation times.</param>
+    /// <param name="logger">Receives replay and recovery messages.</param>
+    /// <exception cref="InvalidDataException">A collection log is damaged before its last record.</exception>
+    public EmbeddedVectorStore(IOptions<EmbeddingSearchOptions> options, TimeProvider timeProvider, ILogger<EmbeddedVectorStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        _dataDirectory = Path.GetFullPath(options.Value.Embedded.DataDirectory
+            ?? throw new ArgumentException($"{EmbeddingSearchOptions.SectionName}:Embedded:DataDirectory is not set.", nameof(options)));
+        _timeProvider = timeProvider;
+        _logger = logger;
+
+        Directory.CreateDirectory(_dataDirectory);
+        Replay();
+    }
+
+    /// <inheritdoc />
+    public async Task<CollectionInfo?> CreateCollectionAsync(Guid tenantId, string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+
+        var key = new CollectionKey(tenantId, name);
+        await _catalogGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_collections.ContainsKey(key))
+            {
+                return null;
+            }
+
+            var tenantDirectory = Directory.CreateDirectory(Path.Combine(_dataDirectory, TenantFolderName(tenantId)));
+            var path = Path.Combine(tenantDirectory.FullName, LogFileName(name));
+            var collection = EmbeddedCollection.Create(path, name, LocalEmbeddingModel.Dimensions, _timeProvider.GetUtcNow());
+            _collections[key] = collection;
+            return ToInfo(collection);
+        }
+        finally
+        {
+            _catalogGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CollectionInfo>> ListCollectionsAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CollectionInfo> collections = _collections
+            .Where(entry => entry.Key.TenantId == tenantId)
+            .Select(entry => ToInfo(entry.Value))
+            .OrderBy(info => info.Name, StringComparer.Ordinal)
+            .ToList();
+        return Task.FromResult(collections);
+    }
+
+    /// <inheritdoc />
+    public Task<CollectionInfo?> GetCollectionAsync(Guid tenantId, string name, CancellationToken cancellationToken)
+    {
+        var info = _collections.TryGetValue(new CollectionKey(tenantId, name), out var collection) ? ToInfo(collection) : null;
+        return Task.FromResult(info);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteCollectionAsync(Guid tenantId, string name, CancellationToken cancellationToken)
+    {
+        await _catalogGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_collections.TryRemove(new CollectionKey(tenantId, name), out var collection))
+            {
+                return false;
+            }
+
+            await collection.DropAsync();
+            collection.Dispose();
+            return true;
+        }
+        finally
+        {
+            _catalogGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int?> UpsertAsync(Guid tenantId, string name, IReadOnlyList<VectorDocument> documents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+
+        if (!_collections.TryGetValue(new CollectionKey(tenantId, name), out var collection))
+        {
+            return null;
+        }
+
+        return await collection.UpsertAsync(documents, cancellationToken) ? documents.Count : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<DocumentDeleteOutcome> DeleteDocumentAsync(Guid tenantId, string name, string documentId, CancellationToken cancellationToken)
+    {
+        if (!_collections.TryGetValue(new CollectionKey(tenantId, name), out var collection))
+        {
+            return DocumentDeleteOutcome.CollectionNotFound;
+        }
+
+        return await collection.DeleteAsync(documentId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SearchHit>?> SearchAsync(
+        Guid tenantId, string name, ReadOnlyMemory<float> query, int limit, float? scoreThreshold, CancellationToken cancellationToken)
+    {
+        var hits = _collections.TryGetValue(new CollectionKey(tenantId, name), out var collection)
+            ? collection.Search(query.Span, limit, scoreThreshold)
+            : null;
+        return Task.FromResult(hits);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var collection in _collections.Values)
+        {
+            collection.Dispose();
+        }
+
+        _collections.Clear();
+        _catalogGate.Dispose();
+    }
+
+    private static CollectionInfo ToInfo(EmbeddedCollection collection) =>
+        new(collection.Name, collection.Count, collection.CreatedAt);
+
+    private static string TenantFolderName(Guid tenantId) => tenantId.ToString("N");
+
+    // Hex keeps every allowed name ('.' and '..' included) a safe file name, and keeps names
+    // that differ only in case apart on case-insensitive file systems.
+    private static string LogFileName(string name) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(name)) + LogExtension;
+
+    private void Replay()
+    {
+        foreach (var tenantDirectory in Directory.EnumerateDirectories(_dataDirectory))
+        {
+            if (!Guid.TryParseExact(Path.GetFileName(tenantDirectory), "N", out var tenantId))
+            {
+                _logger.UnknownPathSkipped(tenantDirectory);
+                continue;
+            }
+
+            foreach (var path in Directory.EnumerateFiles(tenantDirectory))
+            {
+                if (!string.Equals(Path.GetExtension(path), LogExtension, StringComparison.Ordinal))
+                {
+                    _logger.UnknownPathSkipped(path);
+                    continue;
+                }
+
+                var collection = EmbeddedCollection.Open(path, _logger, out var recordCount);
+                if (collection is null)
+                {
+                    continue;
+                }
+
+                _collections[new CollectionKey(tenantId, collection.Name)] = collection;
+                _logger.CollectionReplayed(recordCount, collection.Name, tenantId, collection.Count);
+            }
+        }
+
+        _logger.StoreOpened(_dataDirectory, _collections.Count);
+    }
+
+    private readonly record struct CollectionKey(Guid TenantId, string Name);
+}
