@@ -25,7 +25,7 @@ public sealed class EmbeddingSearchOptions
 public sealed class EmbeddedStoreOptions
 {
     /// <summary>
-    /// The folder that holds one append-only log per tenant collection. When the key is absent it
+    /// The folder that contains one append-only log per tenant collection. When the key is absent it
     /// defaults to <c>.data/vectors</c> under the content root.
     /// </summary>
     public string? DataDirectory { get; set; }

@@ -10,7 +10,7 @@ using Polly;
 namespace AspireAi.EmbeddingSearch.Authentication;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;api key&gt;</c> through billing and answers failures
+/// Authenticates <c>Authorization: Bearer &lt;api key&gt;</c> through billing and responds to failures
 /// with a 401 (or a 503 when billing is unreachable) in the OpenAI error shape.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(

@@ -32,13 +32,18 @@ public static class CollectionEndpoints
     }
 
     internal static async Task<Results<Created<CollectionResponse>, ValidationProblem, ProblemHttpResult>> CreateCollectionAsync(
-        CreateCollectionRequest? request,
+        HttpRequest httpRequest,
         ClaimsPrincipal user,
         IVectorStore store,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
-        var errors = CollectionRequestValidator.ValidateCreate(request);
+        var (request, errors) = await JsonBody.ReadAsync<CreateCollectionRequest>(httpRequest, cancellationToken);
+        if (errors.Count == 0)
+        {
+            errors = CollectionRequestValidator.ValidateCreate(request);
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

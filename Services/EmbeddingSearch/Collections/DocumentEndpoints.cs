@@ -29,14 +29,19 @@ public static class DocumentEndpoints
 
     internal static async Task<Results<Ok<UpsertDocumentsResponse>, ValidationProblem, ProblemHttpResult>> UpsertDocumentsAsync(
         string name,
-        UpsertDocumentsRequest? request,
+        HttpRequest httpRequest,
         ClaimsPrincipal user,
         IVectorStore store,
         BilledEmbedder embedder,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
-        var errors = CollectionRequestValidator.ValidateUpsert(request);
+        var (request, errors) = await JsonBody.ReadAsync<UpsertDocumentsRequest>(httpRequest, cancellationToken);
+        if (errors.Count == 0)
+        {
+            errors = CollectionRequestValidator.ValidateUpsert(request);
+        }
+
         if (CollectionRequestValidator.CheckCollectionName(name) is { } nameProblem)
         {
             errors["name"] = [nameProblem];

@@ -25,14 +25,19 @@ public static class SearchEndpoints
 
     internal static async Task<Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult>> SearchAsync(
         string name,
-        SearchRequest? request,
+        HttpRequest httpRequest,
         ClaimsPrincipal user,
         IVectorStore store,
         BilledEmbedder embedder,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
-        var errors = CollectionRequestValidator.ValidateSearch(request);
+        var (request, errors) = await JsonBody.ReadAsync<SearchRequest>(httpRequest, cancellationToken);
+        if (errors.Count == 0)
+        {
+            errors = CollectionRequestValidator.ValidateSearch(request);
+        }
+
         if (CollectionRequestValidator.CheckCollectionName(name) is { } nameProblem)
         {
             errors["name"] = [nameProblem];

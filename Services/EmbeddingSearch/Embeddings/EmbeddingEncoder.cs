@@ -21,7 +21,7 @@ public static class EmbeddingEncoder
 
     /// <summary>Returns the vector in the requested encoding: the array itself or its base64 string.</summary>
     /// <param name="vector">The vector.</param>
-    /// <param name="encoding">The encoding the request asked for.</param>
+    /// <param name="encoding">The requested encoding.</param>
     /// <returns>A <see cref="T:float[]"/> or a <see cref="string"/>.</returns>
     public static object Encode(float[] vector, EmbeddingEncoding encoding) =>
         encoding == EmbeddingEncoding.Base64 ? ToBase64(vector) : vector;

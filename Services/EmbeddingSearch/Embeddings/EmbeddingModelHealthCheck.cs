@@ -5,7 +5,7 @@ namespace AspireAi.EmbeddingSearch.Embeddings;
 /// <summary>Reports healthy once the embedding model is loaded.</summary>
 /// <remarks>
 /// Resolving <see cref="TextEmbedder"/> loads the model, and a failed load throws, which the health
-/// check service reports as unhealthy. The check runs no inference, so it never waits behind
+/// check service reports as unhealthy. The check runs no inference, so it does not wait behind
 /// requests for an inference slot.
 /// </remarks>
 internal sealed class EmbeddingModelHealthCheck(TextEmbedder embedder) : IHealthCheck

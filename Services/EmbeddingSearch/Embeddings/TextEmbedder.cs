@@ -16,7 +16,7 @@ public sealed record EmbeddingBatch(IReadOnlyList<float[]> Vectors, long TokenCo
 /// <summary>
 /// Computes sentence embeddings with all-MiniLM-L6-v2 through ONNX Runtime: BERT tokens from
 /// FastBertTokenizer, mean pooling over the attention mask, then L2 normalisation. One instance
-/// holds the process's only inference session.
+/// owns the process's only inference session.
 /// </summary>
 public sealed class TextEmbedder : IDisposable
 {

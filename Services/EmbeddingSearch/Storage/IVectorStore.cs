@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AspireAi.EmbeddingSearch.Storage;
 
 /// <summary>
-/// Collections of documents with unit-length vectors, scoped to tenants: a tenant never sees
+/// Collections of documents with unit-length vectors, scoped to tenants: a tenant never gets
 /// another tenant's collections or documents, even under the same collection name.
 /// </summary>
 public interface IVectorStore

@@ -5,8 +5,8 @@ namespace AspireAi.EmbeddingSearch.Storage.Embedded;
 
 /// <summary>
 /// One collection of the embedded index: its documents and vectors in memory, backed by its log.
-/// Writes are serialised and reach the log before memory, so a search never returns a document
-/// whose write could still be lost; searches run in parallel with each other under a read lock.
+/// Writes run one at a time and reach the log before memory, so a search returns only documents
+/// whose write is already on disk. Searches run in parallel with each other under a read lock.
 /// </summary>
 internal sealed class EmbeddedCollection : IDisposable
 {

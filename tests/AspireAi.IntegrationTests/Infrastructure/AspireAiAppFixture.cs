@@ -1,0 +1,159 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OpenAI;
+
+[assembly: AssemblyFixture(typeof(AspireAi.IntegrationTests.Infrastructure.AspireAiAppFixture))]
+
+namespace AspireAi.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Starts the real AppHost once for the whole test run, in local mode with a fresh data folder,
+/// and creates a new tenant for each test that asks, so no test sees another's data.
+/// </summary>
+public sealed class AspireAiAppFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly string _adminKey = "admin-" + Guid.NewGuid().ToString("N");
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "aspireai-integration", Guid.NewGuid().ToString("N"));
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
+
+    public Uri GatewayBaseAddress { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        string[] arguments =
+        [
+            "AspireAi:UseContainers=false",
+            $"AspireAi:Local:DataDirectory={_dataDirectory}",
+            "AspireAi:Development:ApiKeyFile=",
+            $"Parameters:billing-admin-key={_adminKey}",
+        ];
+
+        using var buildTimeout = new CancellationTokenSource(BuildTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(arguments, buildTimeout.Token);
+        _app = await builder.BuildAsync(buildTimeout.Token);
+
+        using var startTimeout = new CancellationTokenSource(StartTimeout);
+        await _app.StartAsync(startTimeout.Token);
+
+        using var healthyTimeout = new CancellationTokenSource(HealthyTimeout);
+        foreach (var resource in new[] { "billing", "embedding-search", "provider-emulator", "gateway" })
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, healthyTimeout.Token);
+        }
+
+        GatewayBaseAddress = _app.GetEndpoint("gateway", "http");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // PostgreSQL may still hold a file for a moment after it stops; the folder is in /tmp.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Creates a tenant and an API key for it through billing's admin API.</summary>
+    public async Task<TestTenant> CreateTenantAsync(CancellationToken cancellationToken)
+    {
+        using var billing = App.CreateHttpClient("billing", "http");
+        billing.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
+
+        var name = "tenant-" + Guid.NewGuid().ToString("N")[..12];
+        using var tenantResponse = await billing.PostAsJsonAsync("/admin/tenants", new { name }, cancellationToken);
+        tenantResponse.EnsureSuccessStatusCode();
+        var tenant = await tenantResponse.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var tenantId = tenant.GetProperty("id").GetGuid();
+
+        using var keyResponse = await billing.PostAsJsonAsync($"/admin/tenants/{tenantId}/keys", new { name = "integration" }, cancellationToken);
+        keyResponse.EnsureSuccessStatusCode();
+        var key = await keyResponse.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+
+        return new TestTenant(tenantId, key.GetProperty("key").GetString()!, GatewayBaseAddress);
+    }
+}
+
+/// <summary>A tenant made for one test, with clients aimed at the gateway.</summary>
+public sealed record TestTenant(Guid Id, string ApiKey, Uri GatewayBaseAddress)
+{
+    public OpenAIClient CreateOpenAiClient(ResponseRecorder? recorder = null)
+    {
+        var options = new OpenAIClientOptions { Endpoint = new Uri(GatewayBaseAddress, "/v1") };
+        if (recorder is not null)
+        {
+            options.AddPolicy(recorder, PipelinePosition.PerCall);
+        }
+
+        return new OpenAIClient(new ApiKeyCredential(ApiKey), options);
+    }
+
+    public HttpClient CreateHttpClient()
+    {
+        var client = new HttpClient { BaseAddress = GatewayBaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+}
+
+/// <summary>Keeps the headers of every response an SDK client receives, for calls whose result hides them (streams).</summary>
+public sealed class ResponseRecorder : PipelinePolicy
+{
+    private readonly List<Dictionary<string, string>> _headers = [];
+
+    public IReadOnlyDictionary<string, string> Last
+    {
+        get
+        {
+            lock (_headers)
+            {
+                return _headers.Count > 0 ? _headers[^1] : throw new InvalidOperationException("No response was recorded.");
+            }
+        }
+    }
+
+    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        ProcessNext(message, pipeline, currentIndex);
+        Record(message);
+    }
+
+    public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        await ProcessNextAsync(message, pipeline, currentIndex);
+        Record(message);
+    }
+
+    private void Record(PipelineMessage message)
+    {
+        if (message.Response is null)
+        {
+            return;
+        }
+
+        var headers = message.Response.Headers.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+        lock (_headers)
+        {
+            _headers.Add(headers);
+        }
+    }
+}
