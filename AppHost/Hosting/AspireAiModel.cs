@@ -38,7 +38,10 @@ public static class AspireAiModel
         ArgumentNullException.ThrowIfNull(builder);
 
         var settings = AppHostSettings.Read(builder.Configuration, builder.AppHostDirectory, builder.Environment.IsDevelopment());
-        var useContainers = settings.UseContainers switch
+        // Publish mode describes a cloud deployment, so it always takes the container resources and
+        // never probes for, or starts, anything on this machine.
+        var isPublishMode = builder.ExecutionContext.IsPublishMode;
+        var useContainers = isPublishMode || settings.UseContainers switch
         {
             ContainerUse.Always => true,
             ContainerUse.Never => false,
@@ -55,11 +58,14 @@ public static class AspireAiModel
         var billing = builder.AddProject<Projects.Billing>(BillingName)
             .WithHttpEndpoint()
             .WithReference(infrastructure.BillingDatabase, connectionName: "billing").WaitFor(infrastructure.BillingDatabase)
+            .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
             .WithEnvironment("Billing__AdminKey", adminKey)
             .WithEnvironment("Billing__InternalKey", internalKey)
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithPublishedProbes()
+            .WithPublishedReplicas();
 
-        if (settings.DevelopmentApiKeyFile is not null)
+        if (settings.DevelopmentApiKeyFile is not null && !isPublishMode)
         {
             var developmentKey = builder.AddParameter("development-api-key", DevelopmentApiKey.ReadOrCreate(settings.DevelopmentApiKeyFile), secret: true);
             billing
@@ -82,15 +88,22 @@ public static class AspireAiModel
             embeddingSearch.WithReference(infrastructure.Qdrant).WaitFor(infrastructure.Qdrant);
         }
 
+        // Embedding-search gets probes but no replicas, because its embedded index is a folder on the
+        // replica's own file system.
+        embeddingSearch.WithPublishedProbes();
+
         var gateway = builder.AddProject<Projects.Completion>(GatewayName)
-            .WithHttpEndpoint(port: settings.GatewayPort == 0 ? null : settings.GatewayPort)
+            .WithHttpEndpoint(port: isPublishMode || settings.GatewayPort == 0 ? null : settings.GatewayPort)
+            .WithExternalHttpEndpoints()
             .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
             .WithReference(billing).WaitFor(billing)
             .WithReference(embeddingSearch).WaitFor(embeddingSearch)
             .WithEnvironment("BillingClient__BaseAddress", billing.GetEndpoint("http"))
             .WithEnvironment("BillingClient__InternalKey", internalKey)
             .WithEnvironment("Completion__EmbeddingSearchBaseAddress", embeddingSearch.GetEndpoint("http"))
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithPublishedProbes()
+            .WithPublishedReplicas();
 
         AddUpstream(builder, gateway);
     }
@@ -98,7 +111,15 @@ public static class AspireAiModel
     private static Infrastructure AddContainerInfrastructure(IDistributedApplicationBuilder builder)
     {
         var redis = builder.AddRedis(RedisName);
-        var postgres = builder.AddPostgres(PostgresName).WithDataVolume();
+        var postgres = builder.AddPostgres(PostgresName);
+        if (!builder.ExecutionContext.IsPublishMode)
+        {
+            // NOTE: a published deployment has no PostgreSQL volume, so its data lasts only as long as the
+            // container. Azure Container Apps volumes are Azure Files shares, where the postgres image
+            // fails to chmod its data folder. Durable data needs the Terraform path's managed server.
+            postgres.WithDataVolume();
+        }
+
         var billingDatabase = postgres.AddDatabase(BillingDatabaseName, "billing");
         var qdrant = builder.AddQdrant(QdrantName);
 
@@ -137,7 +158,8 @@ public static class AspireAiModel
             var emulator = builder.AddProject<Projects.ProviderEmulator>(EmulatorName)
                 .WithHttpEndpoint()
                 .WithEnvironment("ProviderEmulator__ApiKey", emulatorKey)
-                .WithHttpHealthCheck("/health");
+                .WithHttpHealthCheck("/health")
+                .WithPublishedProbes();
             gateway
                 .WithReference(emulator).WaitFor(emulator)
                 .WithEnvironment("Completion__Upstream__Provider", "emulator")

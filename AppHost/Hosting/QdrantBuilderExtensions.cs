@@ -9,7 +9,7 @@ public static class QdrantBuilderExtensions
 
     /// <summary>
     /// Adds a Qdrant container with gRPC on 6334 (HTTP/2) and REST on 6333, an API key, a data volume
-    /// at /qdrant/storage and a health check on <c>/readyz</c>.
+    /// at /qdrant/storage (in run mode only) and a health check on <c>/readyz</c>.
     /// </summary>
     /// <param name="builder">The distributed application builder.</param>
     /// <param name="name">The resource name, which is also the connection string name.</param>
@@ -24,7 +24,7 @@ public static class QdrantBuilderExtensions
         var key = apiKey?.Resource ?? CreateApiKey(builder, name);
         var resource = new QdrantServerResource(name, key);
 
-        return builder.AddResource(resource)
+        var qdrant = builder.AddResource(resource)
             .WithImage(QdrantContainerImageTags.Image, QdrantContainerImageTags.Tag)
             .WithImageRegistry(QdrantContainerImageTags.Registry)
             .WithHttpEndpoint(targetPort: QdrantEndpoints.GrpcPort, name: QdrantEndpoints.GrpcEndpointName)
@@ -32,8 +32,16 @@ public static class QdrantBuilderExtensions
             .WithHttpEndpoint(targetPort: QdrantEndpoints.HttpPort, name: QdrantEndpoints.HttpEndpointName)
             .WithEnvironment(ApiKeyEnvironmentVariable, key)
             .WithEnvironment("QDRANT__SERVICE__ENABLE_STATIC_CONTENT", "0")
-            .WithVolume($"{builder.Environment.ApplicationName.ToLowerInvariant()}-{name}-data", "/qdrant/storage")
             .WithHttpHealthCheck("/readyz", endpointName: QdrantEndpoints.HttpEndpointName);
+
+        // A published deployment gets no volume: Azure Container Apps offers only Azure Files shares,
+        // which Qdrant does not support for its storage.
+        if (!builder.ExecutionContext.IsPublishMode)
+        {
+            qdrant.WithVolume($"{builder.Environment.ApplicationName.ToLowerInvariant()}-{name}-data", "/qdrant/storage");
+        }
+
+        return qdrant;
     }
 
     /// <summary>

@@ -16,6 +16,90 @@ public sealed class CompletionOptions
 
     /// <summary>The embedding-search service, which serves <c>/v1/embeddings</c> and <c>/v1/collections</c> behind the gateway.</summary>
     public Uri? EmbeddingSearchBaseAddress { get; set; }
+
+    /// <summary>The output tokens a cost estimate assumes when a request sets no max_tokens and its model has no default.</summary>
+    public int DefaultMaxOutputTokens { get; set; } = 1024;
+
+    /// <summary>Per-model settings, keyed by the model name that requests use.</summary>
+    public Dictionary<string, ModelPolicyOptions> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Requests-per-minute and tokens-per-minute limits.</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>The batch route's limits.</summary>
+    public BatchOptions Batch { get; set; } = new();
+
+    /// <summary>The asynchronous job queue.</summary>
+    public JobOptions Jobs { get; set; } = new();
+}
+
+/// <summary>Settings for one model.</summary>
+public sealed class ModelPolicyOptions
+{
+    /// <summary>The output tokens a cost estimate assumes when a request sets no max_tokens.</summary>
+    public int? DefaultMaxOutputTokens { get; set; }
+
+    /// <summary>
+    /// What to try, in order, when a request's cost cap is below this model's estimate: another
+    /// model, fewer output tokens, or both.
+    /// </summary>
+    public List<CostAlternativeOptions> Alternatives { get; set; } = [];
+}
+
+/// <summary>One cheaper way to serve a request.</summary>
+public sealed class CostAlternativeOptions
+{
+    /// <summary>The model to use instead; the requested one when empty.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The output-token limit to use instead; the request's own when empty.</summary>
+    public int? MaxTokens { get; set; }
+}
+
+/// <summary>Limits on requests and tokens per minute, shared by every gateway replica through Redis.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>The limits of each API key that has no entry in <see cref="Keys"/>.</summary>
+    public RateLimitPolicy Default { get; set; } = new();
+
+    /// <summary>Per-tenant limits on the total of all the tenant's keys, keyed by tenant id; a tenant without an entry has no tenant-wide limit.</summary>
+    public Dictionary<string, RateLimitPolicy> Tenants { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Per-key limits, keyed by API key id.</summary>
+    public Dictionary<string, RateLimitPolicy> Keys { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>One set of limits; 0 means no limit.</summary>
+public sealed class RateLimitPolicy
+{
+    /// <summary>Requests per minute.</summary>
+    public int RequestsPerMinute { get; set; }
+
+    /// <summary>Tokens per minute, counted from the estimate at admission (prompt plus max output).</summary>
+    public int TokensPerMinute { get; set; }
+}
+
+/// <summary>Limits of <c>POST /v1/chat/batch</c>.</summary>
+public sealed class BatchOptions
+{
+    /// <summary>The most requests one batch may hold.</summary>
+    public int MaxItems { get; set; } = 100;
+
+    /// <summary>How many requests of one batch run at the same time.</summary>
+    public int MaxConcurrency { get; set; } = 8;
+}
+
+/// <summary>The Redis-backed queue of asynchronous jobs.</summary>
+public sealed class JobOptions
+{
+    /// <summary>How many workers each gateway replica runs.</summary>
+    public int Workers { get; set; } = 2;
+
+    /// <summary>How long a finished job and its result stay readable.</summary>
+    public TimeSpan ResultTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a worker may go without a heartbeat before its jobs are handed to another worker.</summary>
+    public TimeSpan WorkerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>An OpenAI-compatible upstream: OpenAI, Ollama, vLLM, or the provider emulator.</summary>
@@ -90,11 +174,91 @@ public sealed class ValidateCompletionOptions : IValidateOptions<CompletionOptio
             failures.Add("Completion:Cache:MaxTtl must be at least Completion:Cache:DefaultTtl.");
         }
 
+        if (options.DefaultMaxOutputTokens <= 0)
+        {
+            failures.Add("Completion:DefaultMaxOutputTokens must be positive.");
+        }
+
+        foreach (var (model, policy) in options.Models)
+        {
+            if (policy.DefaultMaxOutputTokens is <= 0)
+            {
+                failures.Add($"Completion:Models:{model}:DefaultMaxOutputTokens must be positive.");
+            }
+
+            for (var i = 0; i < policy.Alternatives.Count; i++)
+            {
+                var alternative = policy.Alternatives[i];
+                if (string.IsNullOrWhiteSpace(alternative.Model) && alternative.MaxTokens is null)
+                {
+                    failures.Add($"Completion:Models:{model}:Alternatives:{i} must set Model, MaxTokens or both.");
+                }
+
+                if (alternative.MaxTokens is <= 0)
+                {
+                    failures.Add($"Completion:Models:{model}:Alternatives:{i}:MaxTokens must be positive.");
+                }
+            }
+        }
+
+        foreach (var (scope, policies) in new[] { ("Tenants", options.RateLimits.Tenants), ("Keys", options.RateLimits.Keys) })
+        {
+            foreach (var (id, policy) in policies)
+            {
+                if (!Guid.TryParse(id, out _))
+                {
+                    failures.Add($"Completion:RateLimits:{scope}:{id} must be keyed by a {(scope == "Tenants" ? "tenant" : "key")} id (a GUID).");
+                }
+
+                ValidateRateLimit(failures, $"Completion:RateLimits:{scope}:{id}", policy);
+            }
+        }
+
+        ValidateRateLimit(failures, "Completion:RateLimits:Default", options.RateLimits.Default);
+
+        if (options.Batch.MaxItems is < 1 or > 10_000)
+        {
+            failures.Add("Completion:Batch:MaxItems must be from 1 to 10000.");
+        }
+
+        if (options.Batch.MaxConcurrency is < 1 or > 256)
+        {
+            failures.Add("Completion:Batch:MaxConcurrency must be from 1 to 256.");
+        }
+
+        if (options.Jobs.Workers is < 0 or > 256)
+        {
+            failures.Add("Completion:Jobs:Workers must be from 0 to 256.");
+        }
+
+        if (options.Jobs.ResultTtl <= TimeSpan.Zero)
+        {
+            failures.Add("Completion:Jobs:ResultTtl must be positive.");
+        }
+
+        if (options.Jobs.WorkerTimeout < TimeSpan.FromSeconds(5))
+        {
+            failures.Add("Completion:Jobs:WorkerTimeout must be at least 5 seconds.");
+        }
+
         if (options.EmbeddingSearchBaseAddress is { IsAbsoluteUri: false })
         {
             failures.Add("Completion:EmbeddingSearchBaseAddress must be an absolute URL such as http://embedding-search.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateRateLimit(List<string> failures, string key, RateLimitPolicy policy)
+    {
+        if (policy.RequestsPerMinute < 0)
+        {
+            failures.Add($"{key}:RequestsPerMinute must not be negative (0 means no limit).");
+        }
+
+        if (policy.TokensPerMinute < 0)
+        {
+            failures.Add($"{key}:TokensPerMinute must not be negative (0 means no limit).");
+        }
     }
 }

@@ -1,9 +1,13 @@
 using AspireAi.BillingClient;
 using AspireAi.Completion;
 using AspireAi.Completion.Authentication;
+using AspireAi.Completion.Batch;
 using AspireAi.Completion.Caching;
 using AspireAi.Completion.Chat;
+using AspireAi.Completion.CostControl;
 using AspireAi.Completion.Forwarding;
+using AspireAi.Completion.Jobs;
+using AspireAi.Completion.RateLimiting;
 using AspireAi.Completion.Upstream;
 using AspireAi.Completion.Usage;
 using Microsoft.Extensions.Http.Resilience;
@@ -32,7 +36,15 @@ public static class CompletionServiceCollectionExtensions
         services.AddTransient<PriceBook>();
         services.AddTransient<UsageReporter>();
         services.AddSingleton<ResponseCache>();
+        services.AddSingleton<SingleFlight>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<RateLimiter>();
+        services.AddTransient<CostEstimator>();
+        services.AddTransient<CostPlanner>();
         services.AddTransient<ChatCompletionPipeline>();
+        services.AddTransient<BatchRunner>();
+        services.AddSingleton<JobStore>();
+        services.AddHostedService<JobWorkerPool>();
 
         // Model calls take far longer than the defaults allow, so the upstream client replaces the
         // default resilience handler with one that has its own timeouts; a stream's timeout covers

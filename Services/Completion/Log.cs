@@ -32,4 +32,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Warning, Message = "Forwarding {Path} to {Service} failed.")]
     public static partial void ForwardFailed(ILogger logger, string path, string service, Exception exception);
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Job {JobId} of tenant {TenantId} started on {WorkerId}.")]
+    public static partial void JobStarted(ILogger logger, string jobId, Guid tenantId, string workerId);
+
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Information, Message = "Job {JobId} finished with status {Status}.")]
+    public static partial void JobFinished(ILogger logger, string jobId, string status);
+
+    [LoggerMessage(EventId = 1052, Level = LogLevel.Error, Message = "Job {JobId} could not be run.")]
+    public static partial void JobFailed(ILogger logger, string jobId, Exception exception);
+
+    [LoggerMessage(EventId = 1053, Level = LogLevel.Warning, Message = "Requeued {Count} jobs of workers that stopped sending heartbeats.")]
+    public static partial void JobsRequeued(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1054, Level = LogLevel.Warning, Message = "The job queue in Redis is unavailable; retrying.")]
+    public static partial void JobQueueUnavailable(ILogger logger, Exception exception);
 }

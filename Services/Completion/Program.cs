@@ -1,5 +1,7 @@
+using AspireAi.Completion.Batch;
 using AspireAi.Completion.Chat;
 using AspireAi.Completion.Forwarding;
+using AspireAi.Completion.Jobs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +15,8 @@ app.UseExceptionHandler();
 app.MapDefaultEndpoints();
 app.MapChatCompletionEndpoints();
 app.MapModelEndpoints();
+app.MapBatchEndpoints();
+app.MapJobEndpoints();
 app.MapForwardedEndpoints();
 
 app.Run();

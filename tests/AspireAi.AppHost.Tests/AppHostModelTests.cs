@@ -104,6 +104,7 @@ public class AppHostModelTests
         Assert.Equal("{billing-db.connectionString}", billing["ConnectionStrings__billing"]);
         Assert.Equal("{billing-admin-key.value}", billing["Billing__AdminKey"]);
         Assert.Equal("{billing-internal-key.value}", billing["Billing__InternalKey"]);
+        Assert.Equal("{redis.connectionString}", billing["ConnectionStrings__redis"]);
 
         Assert.Equal("{redis.connectionString}", gateway["ConnectionStrings__redis"]);
         Assert.Equal("{billing.bindings.http.url}", gateway["BillingClient__BaseAddress"]);

@@ -6,11 +6,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AspireAi.BillingClient;
 using AspireAi.Completion.Caching;
-using AspireAi.Completion.OpenAi;
+using AspireAi.Completion.CostControl;
+using AspireAi.Completion.RateLimiting;
 using AspireAi.Completion.Upstream;
 using AspireAi.Completion.Usage;
 using AspireAi.ServiceDefaults.GenAi;
 using AspireAi.Tokenization;
+using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;
@@ -18,18 +20,26 @@ using StackExchange.Redis;
 namespace AspireAi.Completion.Chat;
 
 /// <summary>
-/// Runs one chat completion: cache lookup, the provider call (streamed or not), usage recording,
-/// the cache write and the response headers.
+/// Runs one chat completion through every step: the request rate limit, the cost cap, the cache
+/// (with identical concurrent misses sharing one provider call), the token rate limit, the provider
+/// call (streamed or not), usage recording, the cache write and the response headers.
 /// </summary>
 public sealed class ChatCompletionPipeline(
     UpstreamClient upstream,
     ResponseCache cache,
+    SingleFlight singleFlight,
+    CostPlanner costPlanner,
+    RateLimiter rateLimiter,
     UsageReporter usage,
     GenAiTelemetry telemetry,
+    IOptions<CompletionOptions> options,
     ILogger<ChatCompletionPipeline> logger)
 {
     /// <summary>The header with the billed cost in US dollars.</summary>
     public const string CostHeader = "x-aspireai-cost";
+
+    /// <summary>The header with the estimated highest cost in US dollars, made before the provider was called.</summary>
+    public const string EstimatedCostHeader = "x-aspireai-estimated-cost";
 
     /// <summary>The header with the cache status: hit, miss or bypass.</summary>
     public const string CacheHeader = "x-aspireai-cache";
@@ -40,12 +50,15 @@ public sealed class ChatCompletionPipeline(
     /// <summary>The header with the model that served the request.</summary>
     public const string ModelHeader = "x-aspireai-model";
 
+    /// <summary>The header that names the cheaper alternative a cost cap chose.</summary>
+    public const string AlternativeHeader = "x-aspireai-cost-alternative";
+
     /// <summary>The header with the request id, which is the ledger's key.</summary>
     public const string RequestIdHeader = "x-request-id";
 
     private static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
 
-    /// <summary>Serves a validated request for an authenticated caller.</summary>
+    /// <summary>Serves a validated request from the HTTP route, streamed or not.</summary>
     /// <param name="context">The HTTP context.</param>
     /// <param name="request">The request.</param>
     /// <param name="identity">The caller.</param>
@@ -59,120 +72,195 @@ public sealed class ChatCompletionPipeline(
         var directives = CacheDirectives.Parse(context.Request, cache.Options, out var directiveError);
         if (directiveError is not null)
         {
-            return OpenAiErrors.InvalidRequest(directiveError);
+            return InvalidRequest(directiveError).ToResult();
         }
 
-        var requestId = "req_" + Guid.CreateVersion7().ToString("N");
-        var occurredAt = DateTimeOffset.UtcNow;
+        if (!CostPlanner.TryReadCap(context.Request, request.Body, out var cap, out var capError))
+        {
+            return InvalidRequest(capError!, "aspireai.max_cost").ToResult();
+        }
+
+        if (!request.Stream)
+        {
+            return (await RunAsync(request, identity, directives, cap, context.RequestAborted)).ToResult();
+        }
+
+        var requestId = NewRequestId();
         context.Response.Headers[RequestIdHeader] = requestId;
+        var admission = await AdmitAsync(request, identity, directives, cap, requestId, context.RequestAborted);
+        if (admission.Outcome is not null)
+        {
+            return admission.Outcome.ToResult();
+        }
+
+        await using (admission.Lease)
+        {
+            return await StreamAsync(context, admission, identity, requestId);
+        }
+    }
+
+    /// <summary>
+    /// Runs a non-streamed request to its outcome. The HTTP route, the batch route and the job
+    /// workers all use it, so every one of them is rate limited, capped, cached and billed alike.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="identity">The caller.</param>
+    /// <param name="directives">The cache directives.</param>
+    /// <param name="cap">The cost cap, if any.</param>
+    /// <param name="cancellationToken">Cancels the work; usage already incurred is still recorded.</param>
+    /// <param name="requestId">The ledger key; a job passes a stable one so a rerun after a crash is not billed twice.</param>
+    /// <returns>The outcome, with the gateway's headers.</returns>
+    public async Task<ChatOutcome> RunAsync(
+        ChatRequest request, ApiKeyIdentity identity, CacheDirectives directives, decimal? cap, CancellationToken cancellationToken, string? requestId = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(directives);
+
+        // Batches and jobs always run to completion, so a stream flag in their items is dropped.
+        request.Body.Remove("stream");
+        request.Body.Remove("stream_options");
+        requestId ??= NewRequestId();
+        var admission = await AdmitAsync(request with { Stream = false, IncludeUsage = false }, identity, directives, cap, requestId, cancellationToken);
+        if (admission.Outcome is not null)
+        {
+            return WithRequestId(admission.Outcome, requestId);
+        }
+
+        await using (admission.Lease)
+        {
+            return WithRequestId(await CompleteAsync(admission, identity, requestId, cancellationToken), requestId);
+        }
+    }
+
+    private async Task<Admission> AdmitAsync(
+        ChatRequest request, ApiKeyIdentity identity, CacheDirectives directives, decimal? cap, string requestId, CancellationToken cancellationToken)
+    {
+        var occurredAt = DateTimeOffset.UtcNow;
         Activity.Current?.SetTag(GenAiAttributes.TenantId, identity.TenantId.ToString());
 
-        var cacheKey = CacheKey.Compute(identity.TenantId, request.Body);
+        if (await rateLimiter.TryTakeAsync(identity, RateLimitKind.Requests, 1) is { } requestLimit)
+        {
+            return Admission.Refused(requestLimit);
+        }
+
+        var (plan, refusal) = await costPlanner.PlanAsync(upstream.Provider, request, cap, cancellationToken);
+        if (refusal is not null)
+        {
+            return Admission.Refused(refusal);
+        }
+
+        var planned = plan!.Request;
+        var cacheKey = CacheKey.Compute(identity.TenantId, planned.Body);
+        IAsyncDisposable? lease = null;
         if (directives.Lookup)
         {
-            var cached = await TryGetCachedAsync(cacheKey, requestId);
-            if (cached is not null)
+            if (await TryGetCachedAsync(cacheKey, requestId) is { } cached)
             {
-                Log.ChatCompletionStarted(logger, requestId, identity.TenantId, request.Model, request.Stream, "hit");
-                return await ServeCachedAsync(context, request, identity, cached, requestId, occurredAt);
+                return Admission.FromCache(plan, cached, occurredAt);
+            }
+
+            if (directives.Store)
+            {
+                lease = await TryAcquireFlightAsync(cacheKey, requestId, cancellationToken);
+                if (lease is null && await TryGetCachedAsync(cacheKey, requestId) is { } shared)
+                {
+                    return Admission.FromCache(plan, shared, occurredAt);
+                }
             }
         }
 
         var cacheStatus = directives.Lookup ? "miss" : "bypass";
         telemetry.CacheRequests.Add(1, new KeyValuePair<string, object?>(GenAiAttributes.CacheStatus, cacheStatus));
-        Log.ChatCompletionStarted(logger, requestId, identity.TenantId, request.Model, request.Stream, cacheStatus);
 
-        return request.Stream
-            ? await StreamFromUpstreamAsync(context, request, identity, requestId, occurredAt, cacheStatus, directives.Store ? (cacheKey, directives.Ttl) : null)
-            : await CompleteFromUpstreamAsync(context, request, identity, requestId, occurredAt, cacheStatus, directives.Store ? (cacheKey, directives.Ttl) : null);
-    }
-
-    private async Task<CachedCompletion?> TryGetCachedAsync(string cacheKey, string requestId)
-    {
-        try
+        if (await rateLimiter.TryTakeAsync(identity, RateLimitKind.Tokens, plan.Estimate.TotalTokens) is { } tokenLimit)
         {
-            var cached = await cache.GetAsync(cacheKey);
-            if (cached is not null)
+            if (lease is not null)
             {
-                telemetry.CacheRequests.Add(1, new KeyValuePair<string, object?>(GenAiAttributes.CacheStatus, "hit"));
+                await lease.DisposeAsync();
             }
 
-            return cached;
+            return Admission.Refused(tokenLimit);
         }
-        catch (RedisException exception)
-        {
-            Log.CacheUnavailable(logger, requestId, exception);
-            return null;
-        }
+
+        Log.ChatCompletionStarted(logger, requestId, identity.TenantId, planned.Model, planned.Stream, cacheStatus);
+        return new Admission(null, plan, null, cacheStatus, directives.Store ? (cacheKey, directives.Ttl) : null, lease, occurredAt);
     }
 
-    private async Task<IResult> ServeCachedAsync(
-        HttpContext context, ChatRequest request, ApiKeyIdentity identity, CachedCompletion cached, string requestId, DateTimeOffset occurredAt)
+    private async Task<ChatOutcome> CompleteAsync(Admission admission, ApiKeyIdentity identity, string requestId, CancellationToken cancellationToken)
     {
-        var chatUsage = new ChatUsage(cached.Model, cached.InputTokens, cached.CachedInputTokens, cached.OutputTokens);
-        var cost = await usage.RecordAsync(requestId, identity, upstream.Provider, chatUsage, cacheHit: true, occurredAt);
-        WriteCostHeaders(context.Response, cost, "hit", cached.Model);
-
-        if (!request.Stream)
+        var plan = admission.Plan!;
+        if (admission.Cached is { } cached)
         {
-            return TypedResults.Text(cached.Body, "application/json", Encoding.UTF8);
+            var cachedUsage = new ChatUsage(cached.Model, cached.InputTokens, cached.CachedInputTokens, cached.OutputTokens);
+            var hitCost = await usage.RecordAsync(requestId, identity, upstream.Provider, cachedUsage, cacheHit: true, admission.OccurredAt);
+            return new ChatOutcome(StatusCodes.Status200OK, cached.Body, CostHeaders(hitCost, "hit", cached.Model, plan));
         }
 
-        var body = JsonNode.Parse(cached.Body)!.AsObject();
-        await StartEventStreamAsync(context.Response);
-        foreach (var chunk in CachedStream.ToChunks(body, chatUsage, request.IncludeUsage))
-        {
-            await WriteEventAsync(context.Response, chunk, context.RequestAborted);
-        }
-
-        await context.Response.Body.WriteAsync(DoneEvent, context.RequestAborted);
-        return TypedResults.Empty;
-    }
-
-    private async Task<IResult> CompleteFromUpstreamAsync(
-        HttpContext context, ChatRequest request, ApiKeyIdentity identity, string requestId, DateTimeOffset occurredAt,
-        string cacheStatus, (string Key, TimeSpan Ttl)? cacheWrite)
-    {
+        var request = plan.Request;
         using var activity = GenAiTelemetry.StartModelCall("chat", upstream.Provider, request.Model);
         var started = Stopwatch.GetTimestamp();
 
-        using var response = await SendAsync(request, requestId, context.RequestAborted);
+        using var response = await SendAsync(request, requestId, cancellationToken);
         if (response.Failure is not null)
         {
             return response.Failure;
         }
 
-        var content = await response.Message!.Content.ReadAsStringAsync(context.RequestAborted);
+        var content = await response.Message!.Content.ReadAsStringAsync(cancellationToken);
         if (!response.Message.IsSuccessStatusCode)
         {
             return MapUpstreamError(response.Message, content, requestId);
         }
 
-        if (JsonNode.Parse(content) is not JsonObject body || body["error"] is not null)
+        JsonObject? body;
+        try
+        {
+            body = JsonNode.Parse(content) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        if (body is null || body["error"] is not null)
         {
             // A provider error inside a 200 body is still an error.
             Log.UpstreamFailed(logger, upstream.Provider, (int)response.Message.StatusCode, requestId);
-            return OpenAiErrors.Result(StatusCodes.Status502BadGateway, "The provider returned an error or an unreadable body with status 200.", "upstream_error", null, "upstream_invalid_response");
+            return ChatOutcome.Error(StatusCodes.Status502BadGateway, "The provider returned an error or an unreadable body with status 200.", "upstream_error", "upstream_invalid_response", "provider");
         }
 
         var chatUsage = ChatUsage.FromResponse(body, request.Model) ?? CountUsage(request, body);
         telemetry.RecordModelCall(activity, new ModelCallRecord("chat", upstream.Provider, request.Model, chatUsage.Model, chatUsage.InputTokens, chatUsage.OutputTokens, Stopwatch.GetElapsedTime(started)));
 
-        var cost = await usage.RecordAsync(requestId, identity, upstream.Provider, chatUsage, cacheHit: false, occurredAt);
-        WriteCostHeaders(context.Response, cost, cacheStatus, chatUsage.Model);
-
-        if (cacheWrite is { } write && ResponseCache.CreateEntry(body, chatUsage) is { } entry)
+        var cost = await usage.RecordAsync(requestId, identity, upstream.Provider, chatUsage, cacheHit: false, admission.OccurredAt);
+        if (admission.CacheWrite is { } write && ResponseCache.CreateEntry(body, chatUsage) is { } entry)
         {
             await TryStoreAsync(write.Key, entry, write.Ttl, requestId);
         }
 
-        return TypedResults.Text(content, "application/json", Encoding.UTF8);
+        return new ChatOutcome(StatusCodes.Status200OK, content, CostHeaders(cost, admission.CacheStatus, chatUsage.Model, plan));
     }
 
-    private async Task<IResult> StreamFromUpstreamAsync(
-        HttpContext context, ChatRequest request, ApiKeyIdentity identity, string requestId, DateTimeOffset occurredAt,
-        string cacheStatus, (string Key, TimeSpan Ttl)? cacheWrite)
+    private async Task<IResult> StreamAsync(HttpContext context, Admission admission, ApiKeyIdentity identity, string requestId)
     {
+        var plan = admission.Plan!;
+        var request = plan.Request;
+        if (admission.Cached is { } cached)
+        {
+            var cachedUsage = new ChatUsage(cached.Model, cached.InputTokens, cached.CachedInputTokens, cached.OutputTokens);
+            var hitCost = await usage.RecordAsync(requestId, identity, upstream.Provider, cachedUsage, cacheHit: true, admission.OccurredAt);
+            WriteHeaders(context.Response, CostHeaders(hitCost, "hit", cached.Model, plan));
+            await StartEventStreamAsync(context.Response);
+            foreach (var chunk in CachedStream.ToChunks(JsonNode.Parse(cached.Body)!.AsObject(), cachedUsage, request.IncludeUsage))
+            {
+                await WriteEventAsync(context.Response, chunk, context.RequestAborted);
+            }
+
+            await context.Response.Body.WriteAsync(DoneEvent, context.RequestAborted);
+            return TypedResults.Empty;
+        }
+
         using var activity = GenAiTelemetry.StartModelCall("chat", upstream.Provider, request.Model);
         var started = Stopwatch.GetTimestamp();
 
@@ -182,19 +270,21 @@ public sealed class ChatCompletionPipeline(
         using var response = await SendAsync(request, requestId, context.RequestAborted);
         if (response.Failure is not null)
         {
-            return response.Failure;
+            return response.Failure.ToResult();
         }
 
         if (!response.Message!.IsSuccessStatusCode)
         {
             var errorContent = await response.Message.Content.ReadAsStringAsync(context.RequestAborted);
-            return MapUpstreamError(response.Message, errorContent, requestId);
+            return MapUpstreamError(response.Message, errorContent, requestId).ToResult();
         }
 
         var assembler = new StreamAssembler(request.Model);
         JsonObject? usageChunk = null;
         var abandoned = false;
-        context.Response.Headers[CacheHeader] = cacheStatus;
+        context.Response.Headers[CacheHeader] = admission.CacheStatus;
+        context.Response.Headers[ModelHeader] = request.Model;
+        WriteEstimateHeaders(context.Response, plan);
         await StartEventStreamAsync(context.Response);
         try
         {
@@ -253,7 +343,7 @@ public sealed class ChatCompletionPipeline(
             ? reported with { Model = assembler.Model }
             : CountStreamUsage(request, assembler);
         telemetry.RecordModelCall(activity, new ModelCallRecord("chat", upstream.Provider, request.Model, chatUsage.Model, chatUsage.InputTokens, chatUsage.OutputTokens, Stopwatch.GetElapsedTime(started)));
-        var cost = await usage.RecordAsync(requestId, identity, upstream.Provider, chatUsage, cacheHit: false, occurredAt);
+        var cost = await usage.RecordAsync(requestId, identity, upstream.Provider, chatUsage, cacheHit: false, admission.OccurredAt);
         if (abandoned)
         {
             Log.StreamAbandoned(logger, requestId, chatUsage.OutputTokens);
@@ -271,19 +361,56 @@ public sealed class ChatCompletionPipeline(
                 ["choices"] = new JsonArray(),
             };
             usageChunk["usage"] = CachedStream.UsageObject(chatUsage);
-            usageChunk["aspireai"] = new JsonObject { ["cost"] = cost.Cost, ["cache"] = cacheStatus };
+            usageChunk["aspireai"] = new JsonObject { ["cost"] = cost.Cost, ["cache"] = admission.CacheStatus };
             await WriteEventAsync(context.Response, usageChunk, CancellationToken.None);
         }
 
         await context.Response.Body.WriteAsync(DoneEvent, CancellationToken.None);
 
-        if (cacheWrite is { } write && assembler.IsComplete && !assembler.HasNonTextContent
+        if (admission.CacheWrite is { } write && assembler.IsComplete && !assembler.HasNonTextContent
             && ResponseCache.CreateEntry(assembler.ToCompletion(chatUsage), chatUsage) is { } entry)
         {
             await TryStoreAsync(write.Key, entry, write.Ttl, requestId);
         }
 
         return TypedResults.Empty;
+    }
+
+    private async Task<IAsyncDisposable?> TryAcquireFlightAsync(string cacheKey, string requestId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await singleFlight.AcquireAsync(cacheKey, options.Value.Upstream.TotalTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The request that was fetching the same answer took too long: fetch it ourselves.
+            return null;
+        }
+        catch (RedisException exception)
+        {
+            Log.CacheUnavailable(logger, requestId, exception);
+            return null;
+        }
+    }
+
+    private async Task<CachedCompletion?> TryGetCachedAsync(string cacheKey, string requestId)
+    {
+        try
+        {
+            var cached = await cache.GetAsync(cacheKey);
+            if (cached is not null)
+            {
+                telemetry.CacheRequests.Add(1, new KeyValuePair<string, object?>(GenAiAttributes.CacheStatus, "hit"));
+            }
+
+            return cached;
+        }
+        catch (RedisException exception)
+        {
+            Log.CacheUnavailable(logger, requestId, exception);
+            return null;
+        }
     }
 
     private async Task<UpstreamResponse> SendAsync(ChatRequest request, string requestId, CancellationToken cancellationToken)
@@ -295,37 +422,52 @@ public sealed class ChatCompletionPipeline(
         catch (TimeoutRejectedException)
         {
             Log.UpstreamTimedOut(logger, upstream.Provider, requestId);
-            return new UpstreamResponse(null, OpenAiErrors.Result(StatusCodes.Status504GatewayTimeout, "The provider did not answer in time.", "timeout", null, "upstream_timeout"));
+            return new UpstreamResponse(null, ChatOutcome.Error(StatusCodes.Status504GatewayTimeout, "The provider did not answer in time.", "timeout", "upstream_timeout", "provider"));
         }
         catch (BrokenCircuitException exception)
         {
             Log.UpstreamUnreachable(logger, upstream.Provider, requestId, exception);
-            return new UpstreamResponse(null, OpenAiErrors.Result(StatusCodes.Status502BadGateway, "The provider is failing and calls to it are paused for a short time. Retry shortly.", "upstream_error", null, "upstream_circuit_open"));
+            return new UpstreamResponse(null, ChatOutcome.Error(StatusCodes.Status502BadGateway, "The provider is failing and calls to it are paused for a short time. Retry shortly.", "upstream_error", "upstream_circuit_open", "provider"));
         }
         catch (HttpRequestException exception)
         {
             Log.UpstreamUnreachable(logger, upstream.Provider, requestId, exception);
-            return new UpstreamResponse(null, OpenAiErrors.Result(StatusCodes.Status502BadGateway, "The provider could not be reached.", "upstream_error", null, "upstream_unreachable"));
+            return new UpstreamResponse(null, ChatOutcome.Error(StatusCodes.Status502BadGateway, "The provider could not be reached.", "upstream_error", "upstream_unreachable", "provider"));
         }
     }
 
-    private IResult MapUpstreamError(HttpResponseMessage response, string content, string requestId)
+    private ChatOutcome MapUpstreamError(HttpResponseMessage response, string content, string requestId)
     {
         var status = (int)response.StatusCode;
         Log.UpstreamFailed(logger, upstream.Provider, status, requestId);
 
-        if (response.StatusCode == HttpStatusCode.TooManyRequests)
-        {
-            return new UpstreamErrorResult(StatusCodes.Status429TooManyRequests, content, response.Headers.RetryAfter?.ToString());
-        }
-
         if (status >= 500)
         {
-            return OpenAiErrors.Result(StatusCodes.Status502BadGateway, $"The provider failed with status {status}.", "upstream_error", null, "upstream_server_error");
+            return ChatOutcome.Error(StatusCodes.Status502BadGateway, $"The provider failed with status {status}.", "upstream_error", "upstream_server_error", "provider");
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [ChatOutcome.ErrorSourceHeader] = "provider" };
+        if (response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter is { } retryAfter)
+        {
+            headers["Retry-After"] = retryAfter.ToString();
         }
 
         // A 4xx from the provider describes the client's request, so its body is passed on.
-        return new UpstreamErrorResult(status, content, null);
+        return IsJsonObject(content)
+            ? new ChatOutcome(status, content, headers)
+            : ChatOutcome.Error(status, $"The provider returned status {status}.", "upstream_error", "upstream_error", "provider", headers);
+    }
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) is JsonObject;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static ChatUsage CountUsage(ChatRequest request, JsonObject body)
@@ -357,14 +499,61 @@ public sealed class ChatCompletionPipeline(
         }
     }
 
-    private static void WriteCostHeaders(HttpResponse response, ReportedCost cost, string cacheStatus, string model)
+    private static string NewRequestId() => "req_" + Guid.CreateVersion7().ToString("N");
+
+    private static ChatOutcome InvalidRequest(string message, string? param = null) =>
+        ChatOutcome.Error(StatusCodes.Status400BadRequest, message, "invalid_request_error", "invalid_request", "gateway", param: param);
+
+    private static ChatOutcome WithRequestId(ChatOutcome outcome, string requestId)
     {
-        response.Headers[CacheHeader] = cacheStatus;
-        response.Headers[ModelHeader] = model;
-        response.Headers[CostHeader] = cost.Priced ? cost.Cost.ToString(CultureInfo.InvariantCulture) : "unpriced";
+        var headers = new Dictionary<string, string>(outcome.Headers, StringComparer.OrdinalIgnoreCase) { [RequestIdHeader] = requestId };
+        return outcome with { Headers = headers };
+    }
+
+    private static Dictionary<string, string> CostHeaders(ReportedCost cost, string cacheStatus, string model, CostPlan plan)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            [CacheHeader] = cacheStatus,
+            [ModelHeader] = model,
+            [CostHeader] = cost.Priced ? cost.Cost.ToString(CultureInfo.InvariantCulture) : "unpriced",
+        };
         if (cacheStatus == "hit")
         {
-            response.Headers[SavedCostHeader] = cost.SavedCost.ToString(CultureInfo.InvariantCulture);
+            headers[SavedCostHeader] = cost.SavedCost.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (plan.Estimate.Cost is { } estimate)
+        {
+            headers[EstimatedCostHeader] = estimate.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (plan.Alternative is { } alternative)
+        {
+            headers[AlternativeHeader] = alternative;
+        }
+
+        return headers;
+    }
+
+    private static void WriteEstimateHeaders(HttpResponse response, CostPlan plan)
+    {
+        if (plan.Estimate.Cost is { } estimate)
+        {
+            response.Headers[EstimatedCostHeader] = estimate.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (plan.Alternative is { } alternative)
+        {
+            response.Headers[AlternativeHeader] = alternative;
+        }
+    }
+
+    private static void WriteHeaders(HttpResponse response, IReadOnlyDictionary<string, string> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            response.Headers[name] = value;
         }
     }
 
@@ -384,40 +573,24 @@ public sealed class ChatCompletionPipeline(
         await response.Body.FlushAsync(cancellationToken);
     }
 
-    private sealed record UpstreamResponse(HttpResponseMessage? Message, IResult? Failure) : IDisposable
+    /// <summary>What admission decided: a refusal, a cached answer, or a call to make.</summary>
+    private sealed record Admission(
+        ChatOutcome? Outcome,
+        CostPlan? Plan,
+        CachedCompletion? Cached,
+        string CacheStatus,
+        (string Key, TimeSpan Ttl)? CacheWrite,
+        IAsyncDisposable? Lease,
+        DateTimeOffset OccurredAt)
     {
-        public void Dispose() => Message?.Dispose();
+        public static Admission Refused(ChatOutcome outcome) => new(outcome, null, null, "none", null, null, DateTimeOffset.UtcNow);
+
+        public static Admission FromCache(CostPlan plan, CachedCompletion cached, DateTimeOffset occurredAt) =>
+            new(null, plan, cached, "hit", null, null, occurredAt);
     }
 
-    /// <summary>Passes a provider's error body on with its status and, for 429, its Retry-After.</summary>
-    private sealed class UpstreamErrorResult(int statusCode, string content, string? retryAfter) : IResult
+    private sealed record UpstreamResponse(HttpResponseMessage? Message, ChatOutcome? Failure) : IDisposable
     {
-        public async Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = statusCode;
-            httpContext.Response.Headers["x-aspireai-error-source"] = "provider";
-            if (retryAfter is not null)
-            {
-                httpContext.Response.Headers.RetryAfter = retryAfter;
-            }
-
-            var body = IsJsonObject(content)
-                ? content
-                : JsonSerializer.Serialize(new OpenAiErrorBody(new OpenAiError($"The provider returned status {statusCode}.", "upstream_error", null, "upstream_error")));
-            httpContext.Response.ContentType = "application/json";
-            await httpContext.Response.WriteAsync(body, httpContext.RequestAborted);
-        }
-
-        private static bool IsJsonObject(string text)
-        {
-            try
-            {
-                return JsonNode.Parse(text) is JsonObject;
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
-        }
+        public void Dispose() => Message?.Dispose();
     }
 }

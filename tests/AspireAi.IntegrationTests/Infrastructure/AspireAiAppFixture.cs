@@ -27,6 +27,10 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
 
     public Uri GatewayBaseAddress { get; private set; } = null!;
 
+    /// <summary>Returns the connection string of the Redis-protocol server the services share.</summary>
+    public async Task<string> GetRedisConnectionStringAsync(CancellationToken cancellationToken) =>
+        await App.GetConnectionStringAsync("redis", cancellationToken) ?? throw new InvalidOperationException("The redis resource has no connection string.");
+
     public async ValueTask InitializeAsync()
     {
         string[] arguments =
@@ -39,6 +43,13 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
 
         using var buildTimeout = new CancellationTokenSource(BuildTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(arguments, buildTimeout.Token);
+
+        // Settings that make the gateway's slower paths quick to observe in tests: a short worker
+        // heartbeat so abandoned jobs are requeued within seconds, and a cheaper alternative for
+        // gpt-4o so the cost cap has something to choose.
+        builder.CreateResourceBuilder<ProjectResource>("gateway")
+            .WithEnvironment("Completion__Jobs__WorkerTimeout", "00:00:05")
+            .WithEnvironment("Completion__Models__gpt-4o__Alternatives__0__Model", "gpt-4o-mini");
         _app = await builder.BuildAsync(buildTimeout.Token);
 
         using var startTimeout = new CancellationTokenSource(StartTimeout);
