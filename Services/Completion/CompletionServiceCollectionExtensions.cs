@@ -51,7 +51,7 @@ public static class CompletionServiceCollectionExtensions
         // only the wait for its headers. RemoveAllResilienceHandlers is marked experimental
         // (EXTEXP0001) in Microsoft.Extensions.Http.Resilience 11.0 and is the documented way to do this.
 #pragma warning disable EXTEXP0001
-        var upstreamResilience = services.AddHttpClient<UpstreamClient>()
+        var upstreamResilience = services.AddHttpClient<UpstreamClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler();
 #pragma warning restore EXTEXP0001
@@ -64,10 +64,26 @@ public static class CompletionServiceCollectionExtensions
                 resilience.CircuitBreaker.SamplingDuration = upstream.AttemptTimeout * 2;
             });
 
-        services.AddHttpClient(ForwardedEndpoints.EmbeddingSearchClient, (provider, http) =>
-        {
-            http.BaseAddress = provider.GetRequiredService<IOptions<CompletionOptions>>().Value.EmbeddingSearchBaseAddress;
-        });
+        // Embedding a batch of documents on a busy machine can take longer than the default 10 s
+        // attempt timeout, and a retry would embed the whole batch again, so this client gets the
+        // upstream's longer timeouts too.
+#pragma warning disable EXTEXP0001
+        var embeddingSearchResilience = services.AddHttpClient(ForwardedEndpoints.EmbeddingSearchClient, (provider, http) =>
+            {
+                http.BaseAddress = provider.GetRequiredService<IOptions<CompletionOptions>>().Value.EmbeddingSearchBaseAddress;
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler();
+#pragma warning restore EXTEXP0001
+        services.AddOptions<HttpStandardResilienceOptions>(embeddingSearchResilience.PipelineName)
+            .Configure<IOptions<CompletionOptions>>((resilience, completion) =>
+            {
+                var upstream = completion.Value.Upstream;
+                resilience.AttemptTimeout.Timeout = upstream.AttemptTimeout;
+                resilience.TotalRequestTimeout.Timeout = upstream.TotalTimeout;
+                resilience.CircuitBreaker.SamplingDuration = upstream.AttemptTimeout * 2;
+            });
         services.AddHttpClient(ForwardedEndpoints.BillingClient, (provider, http) =>
         {
             http.BaseAddress = provider.GetRequiredService<IOptions<BillingClientOptions>>().Value.BaseAddress;

@@ -2,6 +2,8 @@ using AspireAi.Completion.Authentication;
 using AspireAi.Completion.Chat;
 using AspireAi.Completion.OpenAi;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace AspireAi.Completion.Forwarding;
 
@@ -81,6 +83,18 @@ public static class ForwardedEndpoints
         try
         {
             response = await client.SendAsync(outgoing, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        }
+        catch (TimeoutRejectedException exception)
+        {
+            Log.ForwardFailed(logger, incoming.Path, service, exception);
+            await OpenAiErrors.Result(StatusCodes.Status504GatewayTimeout, $"The {service} service did not answer in time. For large uploads, send fewer documents per request.", "timeout", null, "service_timeout").ExecuteAsync(context);
+            return;
+        }
+        catch (BrokenCircuitException exception)
+        {
+            Log.ForwardFailed(logger, incoming.Path, service, exception);
+            await OpenAiErrors.Result(StatusCodes.Status503ServiceUnavailable, $"The {service} service is failing and calls to it are paused for a short time. Retry shortly.", "service_unavailable", null, "service_unavailable").ExecuteAsync(context);
+            return;
         }
         catch (HttpRequestException exception)
         {
