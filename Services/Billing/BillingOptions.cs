@@ -25,6 +25,25 @@ public sealed class BillingOptions
 
     /// <summary>A development tenant and key made at startup, so a developer's key survives restarts.</summary>
     public BillingSeedOptions Seed { get; set; } = new();
+
+    /// <summary>Budget reservations and alerts.</summary>
+    public BudgetOptions Budgets { get; set; } = new();
+}
+
+/// <summary>Settings of budget admission and alerts, bound from <c>Billing:Budgets</c>.</summary>
+public sealed class BudgetOptions
+{
+    /// <summary>
+    /// How long a reservation holds budget when neither its usage nor a release arrives, for example because
+    /// the gateway crashed. Set it longer than the slowest request, or a slow request's hold lapses early.
+    /// </summary>
+    public TimeSpan ReservationLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The URL that receives a signed POST for each alert. Alerts are only logged and counted when it is empty.</summary>
+    public Uri? AlertWebhookUrl { get; set; }
+
+    /// <summary>The secret of the HMAC-SHA256 signature in the alert webhook's signature header.</summary>
+    public string? AlertWebhookSecret { get; set; }
 }
 
 /// <summary>The development tenant and API key that billing makes sure exist at startup.</summary>
@@ -74,6 +93,22 @@ public sealed class ValidateBillingOptions : IValidateOptions<BillingOptions>
         if (options.StartupRetryMaxDelay < options.StartupRetryInitialDelay)
         {
             failures.Add($"{Section}:StartupRetryMaxDelay must not be shorter than {Section}:StartupRetryInitialDelay.");
+        }
+
+        var budgets = options.Budgets;
+        if (budgets.ReservationLifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:Budgets:ReservationLifetime must be positive, for example 00:10:00.");
+        }
+
+        if (budgets.AlertWebhookUrl is { } webhook && (!webhook.IsAbsoluteUri || (webhook.Scheme != Uri.UriSchemeHttps && webhook.Scheme != Uri.UriSchemeHttp)))
+        {
+            failures.Add($"{Section}:Budgets:AlertWebhookUrl must be an absolute http or https URL.");
+        }
+
+        if (budgets.AlertWebhookUrl is not null && string.IsNullOrWhiteSpace(budgets.AlertWebhookSecret))
+        {
+            failures.Add($"{Section}:Budgets:AlertWebhookSecret is required when {Section}:Budgets:AlertWebhookUrl is set, so receivers can check the signature.");
         }
 
         var seed = options.Seed;

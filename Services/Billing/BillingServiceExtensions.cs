@@ -1,5 +1,6 @@
 using AspireAi.Billing;
 using AspireAi.Billing.ApiKeys;
+using AspireAi.Billing.Budgets;
 using AspireAi.Billing.Data;
 using AspireAi.Billing.Pricing;
 using AspireAi.Billing.Tenants;
@@ -15,6 +16,9 @@ internal static class BillingServiceExtensions
 {
     /// <summary>The name of the PostgreSQL connection string, <c>ConnectionStrings:billing</c>.</summary>
     public const string ConnectionName = "billing";
+
+    /// <summary>The name of the Redis connection string that holds the shared budget counters, <c>ConnectionStrings:redis</c>.</summary>
+    public const string RedisConnectionName = "redis";
 
     public static IHostApplicationBuilder AddBillingServices(this IHostApplicationBuilder builder)
     {
@@ -32,6 +36,12 @@ internal static class BillingServiceExtensions
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<UsageLedger>();
+        services.AddSingleton<BudgetStore>();
+        services.AddSingleton<SpendCounter>();
+        services.AddSingleton<BudgetAlerts>();
+        services.AddSingleton<BudgetService>();
+        services.AddHttpClient(BudgetAlerts.HttpClientName);
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(BillingMetrics.MeterName));
         services.AddHostedService<DatabaseInitializer>();
 
         services.AddHealthChecks()

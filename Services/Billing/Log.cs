@@ -59,4 +59,36 @@ internal static partial class Log
 
     [LoggerMessage(3050, LogLevel.Debug, "Rejected a request to {Path}: {Reason}.")]
     public static partial void AuthenticationRejected(ILogger logger, string path, string reason);
+
+    [LoggerMessage(3060, LogLevel.Information, "Loaded the spend counter of budget {BudgetId} for the period from {PeriodStart} with {Spend} from the ledger.")]
+    public static partial void BudgetCounterLoaded(ILogger logger, Guid budgetId, DateTimeOffset periodStart, decimal spend);
+
+    [LoggerMessage(3061, LogLevel.Information,
+        "Rejected request {RequestId}: budget {BudgetId} ({Scope}, {Period}) has {Spend} spent and {Reserved} reserved of {Limit}, and the request needs {EstimatedCost}.")]
+    public static partial void BudgetExceeded(
+        ILogger logger, string requestId, Guid budgetId, string scope, string period, decimal spend, decimal reserved, decimal limit, decimal estimatedCost);
+
+    [LoggerMessage(3062, LogLevel.Warning, "Rejected request {RequestId}: model {Model} has no price and hard budget {BudgetId} applies.")]
+    public static partial void BudgetUnpricedModel(ILogger logger, string requestId, string model, Guid budgetId);
+
+    [LoggerMessage(3063, LogLevel.Warning,
+        "Usage {RequestId} is stored, but the budget counters could not be updated in Redis. They stay behind the ledger until they expire or a budget is reset.")]
+    public static partial void BudgetCounterUpdateFailed(ILogger logger, string requestId, Exception exception);
+
+    [LoggerMessage(3064, LogLevel.Warning,
+        "Budget {BudgetId} ({Scope}, {Period}) of tenant {TenantId} reached {Threshold}% of its limit {Limit}: {Spend} spent in the period from {PeriodStart}.")]
+    public static partial void BudgetThresholdReached(
+        ILogger logger, Guid budgetId, string scope, string period, Guid tenantId, int threshold, decimal limit, decimal spend, DateTimeOffset periodStart);
+
+    [LoggerMessage(3065, LogLevel.Warning, "The budget alert webhook failed for budget {BudgetId} at {Threshold}%.")]
+    public static partial void BudgetWebhookFailed(ILogger logger, Guid budgetId, int threshold, Exception exception);
+
+    [LoggerMessage(3066, LogLevel.Information, "Created budget {BudgetId} ({Scope}, {Period}, {Enforcement}, limit {Limit}) for tenant {TenantId}.")]
+    public static partial void BudgetCreated(ILogger logger, Guid budgetId, string scope, string period, string enforcement, decimal limit, Guid tenantId);
+
+    [LoggerMessage(3067, LogLevel.Information, "Reset the spend of budget {BudgetId} at {ResetAt}.")]
+    public static partial void BudgetReset(ILogger logger, Guid budgetId, DateTimeOffset resetAt);
+
+    [LoggerMessage(3068, LogLevel.Error, "Budget reservation {RequestId} failed because Redis is unavailable.")]
+    public static partial void BudgetCounterUnavailable(ILogger logger, string requestId, Exception exception);
 }

@@ -1,4 +1,5 @@
 using AspireAi.Billing.ApiKeys;
+using AspireAi.Billing.Budgets;
 using AspireAi.Billing.Pricing;
 using AspireAi.Billing.Tenants;
 using AspireAi.Billing.Usage;
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource(BillingServiceExtensions.ConnectionName);
+builder.AddRedisClient(BillingServiceExtensions.RedisConnectionName);
 builder.AddBillingServices();
 
 var app = builder.Build();
@@ -18,6 +20,7 @@ app.MapTenantEndpoints();
 app.MapApiKeyEndpoints();
 app.MapUsageEndpoints();
 app.MapPriceEndpoints();
+app.MapBudgetEndpoints();
 
 app.Run();
 

@@ -48,4 +48,50 @@ public sealed class BillingApiClient(HttpClient http)
         var prices = await http.GetFromJsonAsync<List<ModelPrice>>(BillingRoutes.Prices, BillingJson.Options, cancellationToken);
         return prices ?? [];
     }
+
+    /// <summary>Asks billing to hold a request's estimated cost on every budget that applies to it.</summary>
+    /// <param name="request">The request to admit.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The reservation, or the refusal when a hard budget has no room (billing's 402).</returns>
+    public async Task<BudgetReservationResult> ReserveBudgetAsync(BudgetReservationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        using var response = await http.PostAsJsonAsync(BillingRoutes.BudgetReservations, request, BillingJson.Options, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.PaymentRequired)
+        {
+            var refusal = await response.Content.ReadFromJsonAsync<BudgetRefusal>(BillingJson.Options, cancellationToken)
+                ?? throw new InvalidOperationException("Billing returned 402 without a refusal body.");
+            return new BudgetReservationResult(null, refusal);
+        }
+
+        response.EnsureSuccessStatusCode();
+        var reservation = await response.Content.ReadFromJsonAsync<BudgetReservation>(BillingJson.Options, cancellationToken)
+            ?? throw new InvalidOperationException("Billing returned an empty body for a budget reservation.");
+        return new BudgetReservationResult(reservation, null);
+    }
+
+    /// <summary>Tells billing a reserved request's actual cost, so the reservation holds that instead of the estimate.</summary>
+    /// <param name="settlement">The reservation and the actual cost.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when billing has applied it.</returns>
+    public async Task SettleBudgetAsync(BudgetSettlement settlement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settlement);
+
+        using var response = await http.PostAsJsonAsync(BillingRoutes.SettleBudgetReservation, settlement, BillingJson.Options, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Drops the reservation of a request that used nothing.</summary>
+    /// <param name="reservation">The reservation.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when billing has dropped it.</returns>
+    public async Task ReleaseBudgetAsync(BudgetReservation reservation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+
+        using var response = await http.PostAsJsonAsync(BillingRoutes.ReleaseBudgetReservation, reservation, BillingJson.Options, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
 }

@@ -1,4 +1,5 @@
 using AspireAi.BillingClient;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -7,8 +8,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class BillingClientExtensions
 {
     /// <summary>
-    /// Adds <see cref="BillingApiClient"/>, <see cref="ApiKeyAuthenticator"/> and their options, bound from
-    /// the <c>BillingClient</c> section and validated at start.
+    /// Adds <see cref="BillingApiClient"/>, <see cref="ApiKeyAuthenticator"/>, the <see cref="UsageOutbox"/> with the
+    /// background service that resends its records, and their options, bound from the <c>BillingClient</c>
+    /// section and validated at start.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The same collection, for chaining.</returns>
@@ -29,6 +31,10 @@ public static class BillingClientExtensions
             http.DefaultRequestHeaders.Add(BillingRoutes.InternalKeyHeader, options.InternalKey);
         });
         services.AddTransient<ApiKeyAuthenticator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<UsageOutbox>();
+        services.AddHostedService<UsageOutboxWorker>();
 
         return services;
     }

@@ -22,6 +22,29 @@ public sealed class BillingClientOptions
 
     /// <summary>How long the price list is reused before billing is asked again.</summary>
     public TimeSpan PriceCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The local outbox that keeps usage records until billing acknowledges them.</summary>
+    public UsageOutboxOptions Outbox { get; set; } = new();
+}
+
+/// <summary>Settings of the usage outbox, bound from <c>BillingClient:Outbox</c>.</summary>
+public sealed class UsageOutboxOptions
+{
+    /// <summary>
+    /// The folder that contains undelivered usage records, one file each. It must survive restarts of the service
+    /// (a volume in a container). Empty means a folder named after the application under the user's local
+    /// application data folder.
+    /// </summary>
+    public string? Directory { get; set; }
+
+    /// <summary>How long a request waits for billing to acknowledge its usage before leaving it to the background retry.</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The wait between delivery rounds while billing responds, and the first wait after it fails. Later waits double.</summary>
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between two delivery rounds while billing is failing.</summary>
+    public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Reports every invalid <see cref="BillingClientOptions"/> value by its configuration key.</summary>
@@ -56,6 +79,22 @@ public sealed class ValidateBillingClientOptions : IValidateOptions<BillingClien
         if (options.PriceCacheDuration < TimeSpan.Zero)
         {
             failures.Add($"{BillingClientOptions.SectionName}:PriceCacheDuration must not be negative.");
+        }
+
+        var outbox = options.Outbox;
+        if (outbox.DeliveryTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:Outbox:DeliveryTimeout must be positive, for example 00:00:03.");
+        }
+
+        if (outbox.RetryInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:Outbox:RetryInterval must be positive, for example 00:00:02.");
+        }
+
+        if (outbox.MaxRetryInterval < outbox.RetryInterval)
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:Outbox:MaxRetryInterval must not be shorter than {BillingClientOptions.SectionName}:Outbox:RetryInterval.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

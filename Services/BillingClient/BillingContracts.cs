@@ -45,6 +45,15 @@ public static class BillingRoutes
 
     /// <summary>Summarises the calling tenant's usage; authenticated by the tenant's own API key.</summary>
     public const string UsageSummary = "/v1/usage";
+
+    /// <summary>Reserves an estimated cost against every budget that applies to a request.</summary>
+    public const string BudgetReservations = "/internal/budgets/reservations";
+
+    /// <summary>Replaces a reservation's amount with the request's actual cost until its usage is recorded.</summary>
+    public const string SettleBudgetReservation = "/internal/budgets/reservations/settle";
+
+    /// <summary>Drops a reservation whose request used nothing.</summary>
+    public const string ReleaseBudgetReservation = "/internal/budgets/reservations/release";
 }
 
 /// <summary>The identity behind a valid API key.</summary>

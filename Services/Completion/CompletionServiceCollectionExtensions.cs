@@ -32,6 +32,7 @@ public static class CompletionServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<CompletionOptions>, ValidateCompletionOptions>();
 
         services.AddBillingClient();
+        services.AddBudgetAdmission();
         services.AddTransient<ApiKeyFilter>();
         services.AddTransient<PriceBook>();
         services.AddTransient<UsageReporter>();

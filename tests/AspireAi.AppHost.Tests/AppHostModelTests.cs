@@ -50,6 +50,8 @@ public class AppHostModelTests
             Assert.Contains("QDRANT__SERVICE__GRPC_PORT", qdrantEnvironment.Keys);
             Assert.Contains("QDRANT__SERVICE__HTTP_PORT", qdrantEnvironment.Keys);
             Assert.Equal("{qdrant.connectionString}", searchEnvironment["ConnectionStrings__qdrant"]);
+            Assert.Equal("Qdrant", searchEnvironment["EmbeddingSearch__Backend"]);
+            Assert.DoesNotContain("EmbeddingSearch__Embedded__DataDirectory", searchEnvironment.Keys);
         }
         finally
         {
@@ -76,6 +78,7 @@ public class AppHostModelTests
 
         var qdrant = app.Single<QdrantServerResource>(AspireAiModel.QdrantName);
         var environment = await app.EnvironmentOfAsync(AspireAiModel.QdrantName);
+        var searchEnvironment = await app.EnvironmentOfAsync(AspireAiModel.EmbeddingSearchName);
         var endpoints = qdrant.Annotations.OfType<EndpointAnnotation>().ToDictionary(endpoint => endpoint.Name);
         var image = Assert.Single(qdrant.Annotations.OfType<ContainerImageAnnotation>());
 
@@ -88,6 +91,8 @@ public class AppHostModelTests
         Assert.Contains(qdrant.Annotations.OfType<HealthCheckAnnotation>(), _ => true);
         Assert.StartsWith("Endpoint=", qdrant.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
         Assert.Contains(";Key=", qdrant.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
+        Assert.Equal("{qdrant.connectionString}", searchEnvironment["ConnectionStrings__qdrant"]);
+        Assert.Equal("Qdrant", searchEnvironment["EmbeddingSearch__Backend"]);
     }
 
     [Theory]

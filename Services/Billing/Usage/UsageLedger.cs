@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using AspireAi.Billing.Budgets;
 using AspireAi.Billing.Pricing;
+using StackExchange.Redis;
 using AspireAi.BillingClient;
 using Npgsql;
 
@@ -15,7 +17,7 @@ internal enum UsageOwnerProblem
 }
 
 /// <summary>Prices usage records and stores them in <c>usage_ledger</c>, once per request id.</summary>
-internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices, ILogger<UsageLedger> logger)
+internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices, BudgetService budgets, ILogger<UsageLedger> logger)
 {
     // Models already warned about as unpriced. Later records of the same model log at Debug so one
     // missing price does not flood the log.
@@ -107,6 +109,7 @@ internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices
                 }
 
                 Log.UsageRecorded(logger, record.RequestId, cost, savedCost, price is not null);
+                await CountAgainstBudgetsAsync(record, cost);
                 return new UsageRecorded(record.RequestId, cost, savedCost, price is not null, Duplicate: false);
             }
         }
@@ -183,6 +186,21 @@ internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices
         groups.Sum(g => g.Totals.UnpricedRequests));
 
     private static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    private async Task CountAgainstBudgetsAsync(UsageRecord record, decimal cost)
+    {
+        try
+        {
+            // The row is committed, so the counters must follow it even when the caller has gone.
+            await budgets.CountUsageAsync(record, cost, CancellationToken.None);
+        }
+        catch (RedisException exception)
+        {
+            // NOTE: a retry of this record finds the row and skips this step, so the counters stay short of
+            // the ledger by this cost until they are loaded again (next period, expiry or a budget reset).
+            Log.BudgetCounterUpdateFailed(logger, record.RequestId, exception);
+        }
+    }
 
     private void LogUnpriced(UsageRecord record, DateOnly day)
     {

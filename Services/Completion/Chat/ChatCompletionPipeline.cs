@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AspireAi.BillingClient;
+using AspireAi.Completion.Budgets;
 using AspireAi.Completion.Caching;
 using AspireAi.Completion.CostControl;
 using AspireAi.Completion.RateLimiting;
@@ -21,8 +22,9 @@ namespace AspireAi.Completion.Chat;
 
 /// <summary>
 /// Runs one chat completion through every step: the request rate limit, the cost cap, the cache
-/// (with identical concurrent misses sharing one provider call), the token rate limit, the provider
-/// call (streamed or not), usage recording, the cache write and the response headers.
+/// (with identical concurrent misses sharing one provider call), the token rate limit, the budget
+/// reservation, the provider call (streamed or not), usage recording with the reservation settled,
+/// the cache write and the response headers.
 /// </summary>
 public sealed class ChatCompletionPipeline(
     UpstreamClient upstream,
@@ -30,6 +32,7 @@ public sealed class ChatCompletionPipeline(
     SingleFlight singleFlight,
     CostPlanner costPlanner,
     RateLimiter rateLimiter,
+    BudgetAdmission budgets,
     UsageReporter usage,
     GenAiTelemetry telemetry,
     IOptions<CompletionOptions> options,
@@ -183,8 +186,20 @@ public sealed class ChatCompletionPipeline(
             return Admission.Refused(tokenLimit);
         }
 
+        // A cache hit costs nothing, so only a call to the provider holds budget.
+        var budget = await budgets.ReserveAsync(identity, planned.Model, plan.Estimate.Cost ?? 0m, requestId, cancellationToken);
+        if (!budget.IsAdmitted)
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+            }
+
+            return Admission.Refused(budget.Rejection!);
+        }
+
         Log.ChatCompletionStarted(logger, requestId, identity.TenantId, planned.Model, planned.Stream, cacheStatus);
-        return new Admission(null, plan, null, cacheStatus, directives.Store ? (cacheKey, directives.Ttl) : null, lease, occurredAt);
+        return new Admission(null, plan, null, cacheStatus, directives.Store ? (cacheKey, directives.Ttl) : null, lease, occurredAt, budget.Reservation);
     }
 
     private async Task<ChatOutcome> CompleteAsync(Admission admission, ApiKeyIdentity identity, string requestId, CancellationToken cancellationToken)
@@ -197,6 +212,31 @@ public sealed class ChatCompletionPipeline(
             return new ChatOutcome(StatusCodes.Status200OK, cached.Body, CostHeaders(hitCost, "hit", cached.Model, plan));
         }
 
+        var settled = false;
+        try
+        {
+            var (outcome, cost) = await CallProviderAsync(admission, identity, requestId, cancellationToken);
+            if (cost is not null && admission.Reservation is { } reservation)
+            {
+                await budgets.SettleAsync(reservation, cost.Cost);
+                settled = true;
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            if (!settled && admission.Reservation is { } reservation)
+            {
+                await budgets.ReleaseAsync(reservation);
+            }
+        }
+    }
+
+    private async Task<(ChatOutcome Outcome, ReportedCost? Cost)> CallProviderAsync(
+        Admission admission, ApiKeyIdentity identity, string requestId, CancellationToken cancellationToken)
+    {
+        var plan = admission.Plan!;
         var request = plan.Request;
         using var activity = GenAiTelemetry.StartModelCall("chat", upstream.Provider, request.Model);
         var started = Stopwatch.GetTimestamp();
@@ -204,13 +244,13 @@ public sealed class ChatCompletionPipeline(
         using var response = await SendAsync(request, requestId, cancellationToken);
         if (response.Failure is not null)
         {
-            return response.Failure;
+            return (response.Failure, null);
         }
 
         var content = await response.Message!.Content.ReadAsStringAsync(cancellationToken);
         if (!response.Message.IsSuccessStatusCode)
         {
-            return MapUpstreamError(response.Message, content, requestId);
+            return (MapUpstreamError(response.Message, content, requestId), null);
         }
 
         JsonObject? body;
@@ -227,7 +267,7 @@ public sealed class ChatCompletionPipeline(
         {
             // A provider error inside a 200 body is still an error.
             Log.UpstreamFailed(logger, upstream.Provider, (int)response.Message.StatusCode, requestId);
-            return ChatOutcome.Error(StatusCodes.Status502BadGateway, "The provider returned an error or an unreadable body with status 200.", "upstream_error", "upstream_invalid_response", "provider");
+            return (ChatOutcome.Error(StatusCodes.Status502BadGateway, "The provider returned an error or an unreadable body with status 200.", "upstream_error", "upstream_invalid_response", "provider"), null);
         }
 
         var chatUsage = ChatUsage.FromResponse(body, request.Model) ?? CountUsage(request, body);
@@ -239,7 +279,7 @@ public sealed class ChatCompletionPipeline(
             await TryStoreAsync(write.Key, entry, write.Ttl, requestId);
         }
 
-        return new ChatOutcome(StatusCodes.Status200OK, content, CostHeaders(cost, admission.CacheStatus, chatUsage.Model, plan));
+        return (new ChatOutcome(StatusCodes.Status200OK, content, CostHeaders(cost, admission.CacheStatus, chatUsage.Model, plan)), cost);
     }
 
     private async Task<IResult> StreamAsync(HttpContext context, Admission admission, ApiKeyIdentity identity, string requestId)
@@ -261,6 +301,31 @@ public sealed class ChatCompletionPipeline(
             return TypedResults.Empty;
         }
 
+        var settled = false;
+        try
+        {
+            var (result, cost) = await RelayStreamAsync(context, admission, identity, requestId);
+            if (cost is not null && admission.Reservation is { } reservation)
+            {
+                await budgets.SettleAsync(reservation, cost.Cost);
+                settled = true;
+            }
+
+            return result;
+        }
+        finally
+        {
+            if (!settled && admission.Reservation is { } reservation)
+            {
+                await budgets.ReleaseAsync(reservation);
+            }
+        }
+    }
+
+    private async Task<(IResult Result, ReportedCost? Cost)> RelayStreamAsync(HttpContext context, Admission admission, ApiKeyIdentity identity, string requestId)
+    {
+        var plan = admission.Plan!;
+        var request = plan.Request;
         using var activity = GenAiTelemetry.StartModelCall("chat", upstream.Provider, request.Model);
         var started = Stopwatch.GetTimestamp();
 
@@ -270,13 +335,13 @@ public sealed class ChatCompletionPipeline(
         using var response = await SendAsync(request, requestId, context.RequestAborted);
         if (response.Failure is not null)
         {
-            return response.Failure.ToResult();
+            return (response.Failure.ToResult(), null);
         }
 
         if (!response.Message!.IsSuccessStatusCode)
         {
             var errorContent = await response.Message.Content.ReadAsStringAsync(context.RequestAborted);
-            return MapUpstreamError(response.Message, errorContent, requestId).ToResult();
+            return (MapUpstreamError(response.Message, errorContent, requestId).ToResult(), null);
         }
 
         var assembler = new StreamAssembler(request.Model);
@@ -347,7 +412,7 @@ public sealed class ChatCompletionPipeline(
         if (abandoned)
         {
             Log.StreamAbandoned(logger, requestId, chatUsage.OutputTokens);
-            return TypedResults.Empty;
+            return (TypedResults.Empty, cost);
         }
 
         if (request.IncludeUsage)
@@ -373,7 +438,7 @@ public sealed class ChatCompletionPipeline(
             await TryStoreAsync(write.Key, entry, write.Ttl, requestId);
         }
 
-        return TypedResults.Empty;
+        return (TypedResults.Empty, cost);
     }
 
     private async Task<IAsyncDisposable?> TryAcquireFlightAsync(string cacheKey, string requestId, CancellationToken cancellationToken)
@@ -581,7 +646,8 @@ public sealed class ChatCompletionPipeline(
         string CacheStatus,
         (string Key, TimeSpan Ttl)? CacheWrite,
         IAsyncDisposable? Lease,
-        DateTimeOffset OccurredAt)
+        DateTimeOffset OccurredAt,
+        BudgetReservation? Reservation = null)
     {
         public static Admission Refused(ChatOutcome outcome) => new(outcome, null, null, "none", null, null, DateTimeOffset.UtcNow);
 

@@ -10,15 +10,16 @@ namespace AspireAi.Completion.Usage;
 /// <param name="Priced">False when the model has no price.</param>
 public sealed record ReportedCost(decimal Cost, decimal SavedCost, bool Priced);
 
-/// <summary>Records each request's usage in billing and in the cost metrics.</summary>
-public sealed class UsageReporter(BillingApiClient billing, PriceBook prices, GenAiTelemetry telemetry, ILogger<UsageReporter> logger)
+/// <summary>Hands each request's usage to billing through the durable outbox and records the cost metrics.</summary>
+public sealed class UsageReporter(UsageOutbox outbox, PriceBook prices, GenAiTelemetry telemetry, ILogger<UsageReporter> logger)
 {
     /// <summary>The service name written to the ledger.</summary>
     public const string ServiceName = "completion";
 
     /// <summary>
-    /// Records the usage of one request and returns its cost. Billing's answer is authoritative; if
-    /// billing cannot be reached the cost is computed from the cached price list instead.
+    /// Records the usage of one request and returns its cost. The record is stored in the outbox before it is
+    /// sent, so it reaches billing once billing answers even if billing is down now. When billing acknowledges it
+    /// in time, billing's cost is returned; otherwise the cost is computed from the cached price list.
     /// </summary>
     /// <param name="requestId">The ledger's idempotency key.</param>
     /// <param name="identity">The caller.</param>
@@ -46,19 +47,17 @@ public sealed class UsageReporter(BillingApiClient billing, PriceBook prices, Ge
             cacheHit,
             occurredAt);
 
+        // Recording must finish even when the client has gone, or the tokens it used are lost, so it takes no token.
+        var recorded = await outbox.SubmitAsync(record);
         ReportedCost cost;
-        try
+        if (recorded is not null)
         {
-            // Recording must finish even when the client has gone, or the tokens it used are lost.
-            var recorded = await billing.RecordUsageAsync(record, CancellationToken.None);
             cost = new ReportedCost(recorded.Cost, recorded.SavedCost, recorded.Priced);
         }
-        catch (HttpRequestException exception)
+        else
         {
-            // TODO: hand the record to a durable queue that retries until billing acknowledges it;
-            // until then a billing outage loses this row, and the error log is the only trace of it.
-            Log.UsageNotRecorded(logger, requestId, exception);
             cost = await EstimateAsync(provider, usage, cacheHit);
+            Log.UsageQueued(logger, requestId, cost.Cost);
         }
 
         if (!cost.Priced)

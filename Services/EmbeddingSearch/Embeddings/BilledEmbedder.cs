@@ -1,6 +1,5 @@
 using AspireAi.BillingClient;
 using AspireAi.ServiceDefaults.GenAi;
-using Polly;
 
 namespace AspireAi.EmbeddingSearch.Embeddings;
 
@@ -10,7 +9,7 @@ namespace AspireAi.EmbeddingSearch.Embeddings;
 /// </summary>
 public sealed class BilledEmbedder(
     TextEmbedder embedder,
-    BillingApiClient billing,
+    UsageOutbox usageOutbox,
     GenAiTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger<BilledEmbedder> logger)
@@ -64,16 +63,8 @@ public sealed class BilledEmbedder(
             CacheHit: false,
             OccurredAt: timeProvider.GetUtcNow());
 
-        try
-        {
-            // The vectors are already computed, so a client that disconnects now still owes the
-            // tokens: the call is not tied to the request's cancellation token.
-            await billing.RecordUsageAsync(record, CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or ExecutionRejectedException or TaskCanceledException)
-        {
-            // TODO: keep the record in a durable queue and retry, so usage is not lost while billing is down.
-            logger.UsageRecordFailed(exception, requestId, tokenCount, caller.TenantId);
-        }
+        // The vectors are already computed, so a client that disconnects now still owes the tokens: the
+        // outbox keeps the record until billing acknowledges it and takes no request token.
+        await usageOutbox.SubmitAsync(record);
     }
 }

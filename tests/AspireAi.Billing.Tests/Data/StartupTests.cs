@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AspireAi.Billing.Data;
 using AspireAi.Billing.Tests.Infrastructure;
 using AspireAi.BillingClient;
 
@@ -22,7 +23,7 @@ public sealed class StartupTests(PostgresServer server)
         await using var second = new BillingApp(connectionString);
         await second.StartAsync();
 
-        Assert.Equal(1L, await second.QueryScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal((long)MigrationRunner.LoadMigrations().Count, await second.QueryScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
         Assert.Equal(1L, await second.QueryScalarAsync<long>("SELECT count(*) FROM prices WHERE model = 'gpt-4o-mini'"));
     }
 

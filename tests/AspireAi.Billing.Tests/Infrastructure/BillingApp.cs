@@ -27,6 +27,7 @@ public sealed class BillingApp : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:billing"] = connectionString,
+            ["ConnectionStrings:redis"] = RedisServer.ConnectionString,
             ["Billing:AdminKey"] = AdminKey,
             ["Billing:InternalKey"] = InternalKey,
         };

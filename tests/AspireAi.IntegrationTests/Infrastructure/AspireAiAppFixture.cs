@@ -84,6 +84,22 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Creates a hard monthly budget on a tenant's whole spend through billing's admin API.</summary>
+    public async Task CreateTenantBudgetAsync(Guid tenantId, decimal limitUsd, CancellationToken cancellationToken)
+    {
+        using var billing = App.CreateHttpClient("billing", "http");
+        billing.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
+
+        using var response = await billing.PostAsJsonAsync(
+            $"/admin/tenants/{tenantId}/budgets",
+            new { period = "monthly", limit_usd = limitUsd, enforcement = "hard", alert_thresholds = new[] { 50, 80, 100 } },
+            cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Creating a budget failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
     /// <summary>Creates a tenant and an API key for it through billing's admin API.</summary>
     public async Task<TestTenant> CreateTenantAsync(CancellationToken cancellationToken)
     {
