@@ -78,14 +78,18 @@ public static class AspireAiModel
             .WithReference(billing).WaitFor(billing)
             .WithEnvironment("BillingClient__BaseAddress", billing.GetEndpoint("http"))
             .WithEnvironment("BillingClient__InternalKey", internalKey)
-            .WithEnvironment("EmbeddingSearch__Backend", "Embedded")
-            .WithEnvironment("EmbeddingSearch__Embedded__DataDirectory", Path.Combine(settings.DataDirectory, "vectors"))
             .WithHttpHealthCheck("/health");
         if (infrastructure.Qdrant is not null)
         {
-            // NOTE: the Qdrant connection string is passed, but embedding-search keeps its embedded
-            // index until its Qdrant backend exists; the Qdrant resource already runs for it.
-            embeddingSearch.WithReference(infrastructure.Qdrant).WaitFor(infrastructure.Qdrant);
+            embeddingSearch
+                .WithReference(infrastructure.Qdrant).WaitFor(infrastructure.Qdrant)
+                .WithEnvironment("EmbeddingSearch__Backend", "Qdrant");
+        }
+        else
+        {
+            embeddingSearch
+                .WithEnvironment("EmbeddingSearch__Backend", "Embedded")
+                .WithEnvironment("EmbeddingSearch__Embedded__DataDirectory", Path.Combine(settings.DataDirectory, "vectors"));
         }
 
         // Embedding-search gets probes but no replicas, because its embedded index is a folder on the

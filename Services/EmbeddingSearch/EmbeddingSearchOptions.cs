@@ -11,11 +11,26 @@ public sealed class EmbeddingSearchOptions
     /// <summary>The value of <see cref="Backend"/> that selects the embedded vector index.</summary>
     public const string EmbeddedBackend = "Embedded";
 
-    /// <summary>The vector store backend. Only <c>Embedded</c> exists so far.</summary>
+    /// <summary>The value of <see cref="Backend"/> that selects Qdrant, reached through the connection string <c>qdrant</c>.</summary>
+    public const string QdrantBackend = "Qdrant";
+
+    /// <summary>The name of the connection string of the Qdrant backend.</summary>
+    public const string QdrantConnectionName = "qdrant";
+
+    /// <summary>The vector store backend: <c>Embedded</c> or <c>Qdrant</c>.</summary>
     public string Backend { get; set; } = EmbeddedBackend;
 
     /// <summary>Settings of the embedded vector index.</summary>
     public EmbeddedStoreOptions Embedded { get; set; } = new();
+
+    /// <summary>Settings of the Qdrant backend.</summary>
+    public QdrantStoreOptions Qdrant { get; set; } = new();
+
+    /// <summary>Settings of the splitting of long document texts into chunks.</summary>
+    public ChunkingOptions Chunking { get; set; } = new();
+
+    /// <summary>Returns whether <see cref="Backend"/> selects Qdrant, ignoring case.</summary>
+    public bool UsesQdrant => string.Equals(Backend, QdrantBackend, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Settings of the local embedding model.</summary>
     public EmbeddingModelOptions Model { get; set; } = new();
@@ -29,6 +44,26 @@ public sealed class EmbeddedStoreOptions
     /// defaults to <c>.data/vectors</c> under the content root.
     /// </summary>
     public string? DataDirectory { get; set; }
+}
+
+/// <summary>Settings of the Qdrant backend; the endpoint and key come from the connection string <c>qdrant</c>.</summary>
+public sealed class QdrantStoreOptions
+{
+    /// <summary>The maximum number of points in one upsert request.</summary>
+    public int UpsertBatchSize { get; set; } = 256;
+}
+
+/// <summary>Settings of the splitting of long document texts into chunks, counted in the local model's tokens.</summary>
+public sealed class ChunkingOptions
+{
+    /// <summary>
+    /// The maximum tokens per chunk, [CLS] and [SEP] not included. At most 254, because the model
+    /// reads at most 256 tokens and truncates the rest.
+    /// </summary>
+    public int MaxTokens { get; set; } = 200;
+
+    /// <summary>The tokens that each chunk repeats from the end of the one before, so a sentence cut at a boundary is still found.</summary>
+    public int OverlapTokens { get; set; } = 40;
 }
 
 /// <summary>Settings of the local ONNX embedding model.</summary>
@@ -51,6 +86,8 @@ internal sealed class ConfigureEmbeddingSearchOptions(IHostEnvironment environme
     {
         options.Embedded ??= new EmbeddedStoreOptions();
         options.Model ??= new EmbeddingModelOptions();
+        options.Qdrant ??= new QdrantStoreOptions();
+        options.Chunking ??= new ChunkingOptions();
 
         // Only an absent key gets the default; an explicit empty value is reported by the validator.
         options.Embedded.DataDirectory ??= Path.Combine(environment.ContentRootPath, ".data", "vectors");
@@ -60,6 +97,10 @@ internal sealed class ConfigureEmbeddingSearchOptions(IHostEnvironment environme
 /// <summary>Reports every invalid <see cref="EmbeddingSearchOptions"/> value by its configuration key.</summary>
 public sealed class ValidateEmbeddingSearchOptions : IValidateOptions<EmbeddingSearchOptions>
 {
+    private const int MaxUpsertBatchSize = 10_000;
+    private const int MinChunkTokens = 16;
+    private const int MaxChunkTokens = 254;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, EmbeddingSearchOptions options)
     {
@@ -68,11 +109,11 @@ public sealed class ValidateEmbeddingSearchOptions : IValidateOptions<EmbeddingS
         const string Section = EmbeddingSearchOptions.SectionName;
         var failures = new List<string>();
         var isEmbedded = string.Equals(options.Backend, EmbeddingSearchOptions.EmbeddedBackend, StringComparison.OrdinalIgnoreCase);
-        if (!isEmbedded)
+        if (!isEmbedded && !options.UsesQdrant)
         {
             failures.Add(
-                $"{Section}:Backend is '{options.Backend}', but the only supported value is "
-                + $"'{EmbeddingSearchOptions.EmbeddedBackend}'. Remove the key or set it to {EmbeddingSearchOptions.EmbeddedBackend}.");
+                $"{Section}:Backend is '{options.Backend}', but it must be '{EmbeddingSearchOptions.EmbeddedBackend}' or '{EmbeddingSearchOptions.QdrantBackend}'. "
+                + $"Remove the key to use {EmbeddingSearchOptions.EmbeddedBackend}.");
         }
 
         if (isEmbedded && string.IsNullOrWhiteSpace(options.Embedded?.DataDirectory))
@@ -90,6 +131,21 @@ public sealed class ValidateEmbeddingSearchOptions : IValidateOptions<EmbeddingS
         if (options.Model is { IntraOpThreads: < 0 })
         {
             failures.Add($"{Section}:Model:IntraOpThreads must be 0 (automatic) or a positive thread count, but is {options.Model.IntraOpThreads}.");
+        }
+
+        if (options.Qdrant is { UpsertBatchSize: < 1 or > MaxUpsertBatchSize })
+        {
+            failures.Add($"{Section}:Qdrant:UpsertBatchSize must be from 1 to {MaxUpsertBatchSize}, but is {options.Qdrant.UpsertBatchSize}.");
+        }
+
+        if (options.Chunking is { MaxTokens: < MinChunkTokens or > MaxChunkTokens })
+        {
+            failures.Add($"{Section}:Chunking:MaxTokens must be from {MinChunkTokens} to {MaxChunkTokens} (the model reads at most 256 tokens, [CLS] and [SEP] included), but is {options.Chunking.MaxTokens}.");
+        }
+
+        if (options.Chunking is { } chunking && (chunking.OverlapTokens < 0 || chunking.OverlapTokens >= chunking.MaxTokens))
+        {
+            failures.Add($"{Section}:Chunking:OverlapTokens must be 0 or more and less than {Section}:Chunking:MaxTokens ({chunking.MaxTokens}), but is {chunking.OverlapTokens}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,9 +1,11 @@
 using AspireAi.BillingClient;
 using AspireAi.EmbeddingSearch;
 using AspireAi.EmbeddingSearch.Authentication;
+using AspireAi.EmbeddingSearch.Documents;
 using AspireAi.EmbeddingSearch.Embeddings;
 using AspireAi.EmbeddingSearch.Storage;
 using AspireAi.EmbeddingSearch.Storage.Embedded;
+using AspireAi.EmbeddingSearch.Storage.Qdrant;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,8 +16,9 @@ namespace Microsoft.Extensions.Hosting;
 public static class EmbeddingSearchServiceExtensions
 {
     /// <summary>
-    /// Adds the local embedding model, the vector store selected by <c>EmbeddingSearch:Backend</c>,
-    /// API-key authentication through billing, snake_case JSON and the model health check.
+    /// Adds the local embedding model, the vector store selected by <c>EmbeddingSearch:Backend</c>
+    /// (with the Qdrant client from the connection string <c>qdrant</c> when it is Qdrant),
+    /// API-key authentication through billing, snake_case JSON and the health checks.
     /// Requires <c>AddBillingClient()</c> and <c>AddServiceDefaults()</c>.
     /// </summary>
     /// <param name="builder">The host builder.</param>
@@ -34,10 +37,22 @@ public static class EmbeddingSearchServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TextEmbedder>();
         services.AddTransient<BilledEmbedder>();
+        services.AddTransient<DocumentPreparer>();
 
-        // Embedded is the only backend that validation accepts so far; a Qdrant store registers here beside it.
-        services.AddSingleton<EmbeddedVectorStore>();
-        services.AddSingleton<IVectorStore>(provider => provider.GetRequiredService<EmbeddedVectorStore>());
+        // The backend is chosen while services are registered, because only the Qdrant backend
+        // needs a client and its health check. An invalid value is reported by options validation.
+        var backend = builder.Configuration[$"{EmbeddingSearchOptions.SectionName}:{nameof(EmbeddingSearchOptions.Backend)}"];
+        if (string.Equals(backend, EmbeddingSearchOptions.QdrantBackend, StringComparison.OrdinalIgnoreCase))
+        {
+            builder.AddQdrantClient(EmbeddingSearchOptions.QdrantConnectionName);
+            services.AddSingleton<IVectorStore, QdrantVectorStore>();
+        }
+        else
+        {
+            services.AddSingleton<EmbeddedVectorStore>();
+            services.AddSingleton<IVectorStore>(provider => provider.GetRequiredService<EmbeddedVectorStore>());
+        }
+
         services.AddHostedService<StartupLoader>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

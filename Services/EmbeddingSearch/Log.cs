@@ -28,8 +28,8 @@ internal static partial class Log
     public static partial void CollectionDeleted(this ILogger logger, string collection, Guid tenantId);
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Information,
-        Message = "Upserted {DocumentCount} documents into collection {Collection} of tenant {TenantId}")]
-    public static partial void DocumentsUpserted(this ILogger logger, int documentCount, string collection, Guid tenantId);
+        Message = "Upserted {DocumentCount} documents as {ChunkCount} chunks into collection {Collection} of tenant {TenantId}")]
+    public static partial void DocumentsUpserted(this ILogger logger, int documentCount, int chunkCount, string collection, Guid tenantId);
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Debug,
         Message = "Upserted document {DocumentId} into collection {Collection} of tenant {TenantId} with text: {Text}")]

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AspireAi.EmbeddingSearch.Authentication;
+using AspireAi.EmbeddingSearch.Embeddings;
 using AspireAi.EmbeddingSearch.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -51,7 +52,8 @@ public static class CollectionEndpoints
 
         var caller = user.GetApiKeyIdentity();
         var name = request!.Name!;
-        var created = await store.CreateCollectionAsync(caller.TenantId, name, cancellationToken);
+        var definition = new CollectionDefinition(name, LocalEmbeddingModel.Dimensions, CollectionRequestValidator.ToFieldTypes(request.IndexedMetadata));
+        var created = await store.CreateCollectionAsync(caller.TenantId, definition, cancellationToken);
         if (created is null)
         {
             return TypedResults.Problem(
@@ -122,5 +124,10 @@ public static class CollectionEndpoints
         loggerFactory.CreateLogger(typeof(CollectionEndpoints).Namespace!);
 
     private static CollectionResponse ToResponse(CollectionInfo collection) =>
-        new(collection.Name, collection.DocumentCount, collection.CreatedAt);
+        new(
+            collection.Name,
+            collection.DocumentCount,
+            collection.CreatedAt,
+            collection.Dimensions,
+            collection.IndexedMetadata.ToDictionary(entry => entry.Key, entry => CollectionRequestValidator.FieldTypeName(entry.Value), StringComparer.Ordinal));
 }

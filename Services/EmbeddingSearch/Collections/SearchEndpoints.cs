@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AspireAi.EmbeddingSearch.Authentication;
+using AspireAi.EmbeddingSearch.Documents;
 using AspireAi.EmbeddingSearch.Embeddings;
 using AspireAi.EmbeddingSearch.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ public static class SearchEndpoints
 
         group.MapPost("/", SearchAsync)
             .WithName("SearchCollection")
-            .WithSummary("Finds the documents most similar to a text query by cosine similarity.");
+            .WithSummary("Finds the chunks most similar to a text or a vector by cosine similarity, optionally filtered by metadata.");
 
         return group;
     }
@@ -51,22 +52,40 @@ public static class SearchEndpoints
         var caller = user.GetApiKeyIdentity();
 
         // Check before embedding, so a typo in the collection name costs the caller nothing.
-        if (await store.GetCollectionAsync(caller.TenantId, name, cancellationToken) is null)
+        var collection = await store.GetCollectionAsync(caller.TenantId, name, cancellationToken);
+        if (collection is null)
         {
             return CollectionEndpoints.CollectionNotFound(name);
         }
 
-        var query = request!.Query!;
-        var batch = await embedder.EmbedAsync(caller, [query], cancellationToken);
+        float[] vector;
+        string queryDescription;
+        if (request!.Vector is { } requestVector)
+        {
+            if (CollectionRequestValidator.CheckDimensions(requestVector, collection.Dimensions, name) is { } dimensionProblem)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["vector"] = [dimensionProblem] });
+            }
+
+            vector = DocumentPreparer.Normalize(requestVector);
+            queryDescription = "a vector";
+        }
+        else
+        {
+            vector = (await embedder.EmbedAsync(caller, [request.Query!], cancellationToken)).Vectors[0];
+            queryDescription = request.Query!;
+        }
+
+        var filter = CollectionRequestValidator.ParseFilter(request.Filter, errors);
         var limit = request.Limit ?? CollectionRequestValidator.DefaultSearchLimit;
-        var hits = await store.SearchAsync(caller.TenantId, name, batch.Vectors[0], limit, request.ScoreThreshold, cancellationToken);
+        var hits = await store.SearchAsync(caller.TenantId, name, new VectorQuery(vector, limit, request.ScoreThreshold, filter), cancellationToken);
         if (hits is null)
         {
             return CollectionEndpoints.CollectionNotFound(name);
         }
 
-        CollectionEndpoints.CreateLogger(loggerFactory).CollectionSearched(name, caller.TenantId, query, hits.Count);
-        var results = hits.Select(hit => new SearchResult(hit.Id, hit.Score, hit.Text, hit.Metadata)).ToList();
+        CollectionEndpoints.CreateLogger(loggerFactory).CollectionSearched(name, caller.TenantId, queryDescription, hits.Count);
+        var results = hits.Select(hit => new SearchResult(hit.Id, hit.Score, hit.Text, hit.Metadata, hit.ChunkIndex)).ToList();
         return TypedResults.Ok(new SearchResponse(results));
     }
 }

@@ -125,6 +125,11 @@ public sealed class TextEmbedder : IDisposable
         return ids[..count];
     }
 
+    /// <summary>Counts the model tokens of a text, [CLS] and [SEP] not included, up to the model's limit of 254.</summary>
+    /// <param name="text">The text, normally one word.</param>
+    /// <returns>The number of WordPiece tokens.</returns>
+    public int CountTokens(string text) => Tokenize(text).Length - 2;
+
     /// <summary>The vocabulary id of the unknown token, [UNK].</summary>
     public long UnknownTokenId { get; }
 

@@ -8,9 +8,17 @@ namespace AspireAi.EmbeddingSearch.Tests.Storage;
 /// <summary>A data directory of its own for one test, deleted afterwards, and helpers to open a store on it.</summary>
 public sealed class TemporaryStore : IDisposable
 {
+    private readonly bool _deleteOnDispose;
+
     public TemporaryStore()
+        : this(Path.Combine(Path.GetTempPath(), "aspireai-embedding-tests", Guid.NewGuid().ToString("N")), deleteOnDispose: true)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "aspireai-embedding-tests", Guid.NewGuid().ToString("N"));
+    }
+
+    public TemporaryStore(string dataDirectory, bool deleteOnDispose)
+    {
+        DataDirectory = dataDirectory;
+        _deleteOnDispose = deleteOnDispose;
     }
 
     public string DataDirectory { get; }
@@ -25,7 +33,7 @@ public sealed class TemporaryStore : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(DataDirectory))
+        if (_deleteOnDispose && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
         }

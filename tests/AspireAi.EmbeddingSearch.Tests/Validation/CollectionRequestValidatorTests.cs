@@ -124,4 +124,62 @@ public sealed class CollectionRequestValidatorTests
 
     private static UpsertDocumentsRequest? Upsert(string json) =>
         JsonSerializer.Deserialize<UpsertDocumentsRequest>(json, AspireAi.BillingClient.BillingJson.Options);
+
+    [Fact]
+    public void CheckDimensions_WrongSize_NamesBothSizes()
+    {
+        var problem = CollectionRequestValidator.CheckDimensions(new float[3], 384, "docs");
+
+        Assert.NotNull(problem);
+        Assert.Contains("has 3 dimensions", problem, StringComparison.Ordinal);
+        Assert.Contains("384-dimensional", problem, StringComparison.Ordinal);
+        Assert.Null(CollectionRequestValidator.CheckDimensions(new float[384], 384, "docs"));
+    }
+
+    [Fact]
+    public void ValidateUpsert_ZeroVector_IsRejected()
+    {
+        var vector = new float[384];
+        vector[0] = 2f;
+        var request = new UpsertDocumentsRequest([new DocumentInput("a", null, null, vector), new DocumentInput("b", null, null, new float[384])]);
+
+        var errors = CollectionRequestValidator.ValidateUpsert(request);
+
+        Assert.Equal(["documents[1].vector"], errors.Keys);
+    }
+
+    [Fact]
+    public void ValidateSearch_QueryAndVectorTogether_IsRejected()
+    {
+        var errors = CollectionRequestValidator.ValidateSearch(new SearchRequest("text", null, null, [1f, 0f]));
+
+        Assert.Equal(["query"], errors.Keys);
+    }
+
+    [Fact]
+    public void ValidateCreate_UnknownIndexType_NamesTheKey()
+    {
+        var request = new CreateCollectionRequest("docs", new Dictionary<string, string?> { ["year"] = "integer", ["lang"] = "text", ["a.b"] = "keyword" });
+
+        var errors = CollectionRequestValidator.ValidateCreate(request);
+
+        Assert.Equal(["indexed_metadata.a.b", "indexed_metadata.lang"], errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void CheckIndexedTypes_WrongType_NamesKey()
+    {
+        using var metadata = JsonDocument.Parse("""{"year":"2020","lang":"en"}""");
+        var indexed = new Dictionary<string, AspireAi.EmbeddingSearch.Storage.MetadataFieldType>
+        {
+            ["year"] = AspireAi.EmbeddingSearch.Storage.MetadataFieldType.Integer,
+            ["lang"] = AspireAi.EmbeddingSearch.Storage.MetadataFieldType.Keyword,
+        };
+
+        var problem = CollectionRequestValidator.CheckIndexedTypes(metadata.RootElement, indexed);
+
+        Assert.NotNull(problem);
+        Assert.Contains("metadata.year", problem, StringComparison.Ordinal);
+        Assert.Contains("integer", problem, StringComparison.Ordinal);
+    }
 }

@@ -15,13 +15,41 @@ public sealed class EmbeddingSearchOptionsTests
     [Fact]
     public void Validate_UnknownBackend_NamesTheKey()
     {
-        var options = new EmbeddingSearchOptions { Backend = "Qdrant", Embedded = { DataDirectory = "/tmp/vectors" } };
+        var options = new EmbeddingSearchOptions { Backend = "Milvus", Embedded = { DataDirectory = "/tmp/vectors" } };
 
         var result = _validator.Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains("EmbeddingSearch:Backend", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("Qdrant", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Milvus", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Qdrant")]
+    [InlineData("qdrant")]
+    public void Validate_QdrantBackend_Succeeds(string backend)
+    {
+        var options = new EmbeddingSearchOptions { Backend = backend, Embedded = { DataDirectory = null } };
+
+        Assert.True(_validator.Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_InvalidChunking_NamesEveryKey()
+    {
+        var options = new EmbeddingSearchOptions
+        {
+            Embedded = { DataDirectory = "/tmp/vectors" },
+            Qdrant = { UpsertBatchSize = 0 },
+            Chunking = { MaxTokens = 300, OverlapTokens = 300 },
+        };
+
+        var result = _validator.Validate(null, options);
+
+        Assert.Equal(3, result.Failures!.Count());
+        Assert.Contains("EmbeddingSearch:Qdrant:UpsertBatchSize", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("EmbeddingSearch:Chunking:MaxTokens", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("EmbeddingSearch:Chunking:OverlapTokens", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace AspireAi.EmbeddingSearch.Storage.Embedded;
 internal abstract record LogRecord;
 
 /// <summary>The first record of every log: what the collection is.</summary>
-internal sealed record HeaderRecord(string Name, int Dimensions, DateTimeOffset CreatedAt) : LogRecord;
+internal sealed record HeaderRecord(string Name, int Dimensions, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, MetadataFieldType> IndexedMetadata) : LogRecord;
 
 /// <summary>A batch of documents inserted or replaced together.</summary>
 internal sealed record UpsertRecord(IReadOnlyList<VectorDocument> Documents) : LogRecord;
@@ -23,14 +23,21 @@ internal sealed record DeleteRecord(string DocumentId) : LogRecord;
 /// length, a CRC-32C of the payload, then the payload, whose first byte is the record type. Every
 /// append is flushed to disk (fsync) before it returns, so an acknowledged write survives a crash.
 /// </summary>
+/// <remarks>
+/// Format version 1 wrote single-chunk upserts (type 2) and no indexed metadata in the header.
+/// Version 2 adds the indexed metadata fields to the header and writes chunked upserts (type 4).
+/// Both versions are read; new logs are written as version 2.
+/// </remarks>
 internal sealed class CollectionLog : IDisposable
 {
     private const int FrameHeaderSize = 8;
     private const int MaxPayloadBytes = 256 * 1024 * 1024;
-    private const int FormatVersion = 1;
+    private const int FirstFormatVersion = 1;
+    private const int FormatVersion = 2;
     private const byte HeaderType = 1;
-    private const byte UpsertType = 2;
+    private const byte SingleChunkUpsertType = 2;
     private const byte DeleteType = 3;
+    private const byte UpsertType = 4;
 
     private readonly FileStream _stream;
     private bool _faulted;
@@ -266,6 +273,13 @@ internal sealed class CollectionLog : IDisposable
                     writer.Write(header.Name);
                     writer.Write(header.Dimensions);
                     writer.Write(header.CreatedAt.ToUnixTimeMilliseconds());
+                    writer.Write(header.IndexedMetadata.Count);
+                    foreach (var (key, type) in header.IndexedMetadata)
+                    {
+                        writer.Write(key);
+                        writer.Write((byte)type);
+                    }
+
                     break;
 
                 case UpsertRecord upsert:
@@ -274,12 +288,12 @@ internal sealed class CollectionLog : IDisposable
                     foreach (var document in upsert.Documents)
                     {
                         writer.Write(document.Id);
-                        writer.Write(document.Text);
                         writer.Write(JsonSerializer.Serialize(document.Metadata));
-                        writer.Write(document.Vector.Length);
-                        foreach (var value in document.Vector)
+                        writer.Write(document.Chunks.Count);
+                        foreach (var chunk in document.Chunks)
                         {
-                            writer.Write(value);
+                            writer.Write(chunk.Text);
+                            WriteVector(writer, chunk.Vector);
                         }
                     }
 
@@ -319,31 +333,56 @@ internal sealed class CollectionLog : IDisposable
             {
                 case HeaderType:
                     var version = reader.ReadInt32();
-                    if (version != FormatVersion)
+                    if (version is not (FirstFormatVersion or FormatVersion))
                     {
-                        throw Damaged(path, offset, string.Create(CultureInfo.InvariantCulture, $"its format version is {version}, but this build reads only version {FormatVersion}"));
+                        throw Damaged(path, offset, string.Create(CultureInfo.InvariantCulture, $"its format version is {version}, but this build reads only versions {FirstFormatVersion} and {FormatVersion}"));
                     }
 
-                    return new HeaderRecord(reader.ReadString(), reader.ReadInt32(), DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64()));
+                    var name = reader.ReadString();
+                    var dimensions = reader.ReadInt32();
+                    var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+                    var indexed = new Dictionary<string, MetadataFieldType>(StringComparer.Ordinal);
+                    if (version >= FormatVersion)
+                    {
+                        var fieldCount = reader.ReadInt32();
+                        for (var i = 0; i < fieldCount; i++)
+                        {
+                            indexed[reader.ReadString()] = (MetadataFieldType)reader.ReadByte();
+                        }
+                    }
 
-                case UpsertType:
+                    return new HeaderRecord(name, dimensions, createdAt, indexed);
+
+                case SingleChunkUpsertType:
                     var count = reader.ReadInt32();
                     var documents = new List<VectorDocument>(count);
                     for (var i = 0; i < count; i++)
                     {
                         var id = reader.ReadString();
                         var text = reader.ReadString();
-                        var metadata = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.ReadString()) ?? [];
-                        var vector = new float[reader.ReadInt32()];
-                        for (var j = 0; j < vector.Length; j++)
-                        {
-                            vector[j] = reader.ReadSingle();
-                        }
-
-                        documents.Add(new VectorDocument(id, text, metadata, vector));
+                        var metadata = ReadMetadata(reader);
+                        documents.Add(new VectorDocument(id, text, metadata, ReadVector(reader)));
                     }
 
                     return new UpsertRecord(documents);
+
+                case UpsertType:
+                    var documentCount = reader.ReadInt32();
+                    var chunkedDocuments = new List<VectorDocument>(documentCount);
+                    for (var i = 0; i < documentCount; i++)
+                    {
+                        var id = reader.ReadString();
+                        var metadata = ReadMetadata(reader);
+                        var chunks = new DocumentChunk[reader.ReadInt32()];
+                        for (var j = 0; j < chunks.Length; j++)
+                        {
+                            chunks[j] = new DocumentChunk(reader.ReadString(), ReadVector(reader));
+                        }
+
+                        chunkedDocuments.Add(new VectorDocument(id, metadata, chunks));
+                    }
+
+                    return new UpsertRecord(chunkedDocuments);
 
                 case DeleteType:
                     return new DeleteRecord(reader.ReadString());
@@ -359,4 +398,27 @@ internal sealed class CollectionLog : IDisposable
                 exception);
         }
     }
+
+    private static void WriteVector(BinaryWriter writer, float[] vector)
+    {
+        writer.Write(vector.Length);
+        foreach (var value in vector)
+        {
+            writer.Write(value);
+        }
+    }
+
+    private static float[] ReadVector(BinaryReader reader)
+    {
+        var vector = new float[reader.ReadInt32()];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = reader.ReadSingle();
+        }
+
+        return vector;
+    }
+
+    private static Dictionary<string, JsonElement> ReadMetadata(BinaryReader reader) =>
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.ReadString()) ?? [];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text.Json;
 
@@ -7,15 +8,16 @@ namespace AspireAi.EmbeddingSearch.Storage.Embedded;
 /// One collection of the embedded index: its documents and vectors in memory, backed by its log.
 /// Writes run one at a time and reach the log before memory, so a search returns only documents
 /// whose write is already on disk. Searches run in parallel with each other under a read lock.
+/// Every chunk of every document occupies one slot; the slots stay dense.
 /// </summary>
 internal sealed class EmbeddedCollection : IDisposable
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ReaderWriterLockSlim _lock = new();
-    private readonly Dictionary<string, int> _slotsById = new(StringComparer.Ordinal);
-    private readonly List<StoredDocument> _documents = [];
+    private readonly Dictionary<string, StoredDocument> _documentsById = new(StringComparer.Ordinal);
+    private readonly List<StoredChunk> _chunks = [];
 
-    // The vectors of all documents back to back, slot i at [i * Dimensions, (i + 1) * Dimensions),
+    // The vectors of all chunks back to back, slot i at [i * Dimensions, (i + 1) * Dimensions),
     // so the exact search scans one contiguous array.
     private float[] _vectors;
     private CollectionLog? _log;
@@ -26,6 +28,7 @@ internal sealed class EmbeddedCollection : IDisposable
         Name = header.Name;
         Dimensions = header.Dimensions;
         CreatedAt = header.CreatedAt;
+        IndexedMetadata = header.IndexedMetadata;
         _vectors = new float[Dimensions * 16];
     }
 
@@ -35,6 +38,9 @@ internal sealed class EmbeddedCollection : IDisposable
 
     public DateTimeOffset CreatedAt { get; }
 
+    public IReadOnlyDictionary<string, MetadataFieldType> IndexedMetadata { get; }
+
+    /// <summary>The number of documents, each counted once however many chunks it has.</summary>
     public int Count
     {
         get
@@ -42,7 +48,7 @@ internal sealed class EmbeddedCollection : IDisposable
             _lock.EnterReadLock();
             try
             {
-                return _documents.Count;
+                return _documentsById.Count;
             }
             finally
             {
@@ -52,9 +58,9 @@ internal sealed class EmbeddedCollection : IDisposable
     }
 
     /// <summary>Creates a new empty collection and its log file.</summary>
-    public static EmbeddedCollection Create(string path, string name, int dimensions, DateTimeOffset createdAt)
+    public static EmbeddedCollection Create(string path, CollectionDefinition definition, DateTimeOffset createdAt)
     {
-        var header = new HeaderRecord(name, dimensions, createdAt);
+        var header = new HeaderRecord(definition.Name, definition.Dimensions, createdAt, definition.IndexedMetadata);
         var log = CollectionLog.Create(path, header);
         return new EmbeddedCollection(header) { _log = log };
     }
@@ -93,9 +99,19 @@ internal sealed class EmbeddedCollection : IDisposable
     {
         foreach (var document in documents)
         {
-            if (document.Vector.Length != Dimensions)
+            if (document.Chunks.Count == 0)
             {
-                throw new ArgumentException($"Document '{document.Id}' has a vector of {document.Vector.Length} dimensions; the collection needs {Dimensions}.", nameof(documents));
+                throw new ArgumentException($"Document '{document.Id}' has no chunks; every document needs at least one.", nameof(documents));
+            }
+
+            foreach (var chunk in document.Chunks)
+            {
+                if (chunk.Vector.Length != Dimensions)
+                {
+                    throw new ArgumentException(
+                        string.Create(CultureInfo.InvariantCulture, $"Document '{document.Id}' has a vector of {chunk.Vector.Length} dimensions; the collection needs {Dimensions}."),
+                        nameof(documents));
+                }
             }
         }
 
@@ -133,7 +149,7 @@ internal sealed class EmbeddedCollection : IDisposable
             _lock.EnterReadLock();
             try
             {
-                exists = _slotsById.ContainsKey(documentId);
+                exists = _documentsById.ContainsKey(documentId);
             }
             finally
             {
@@ -155,12 +171,14 @@ internal sealed class EmbeddedCollection : IDisposable
         }
     }
 
-    /// <summary>Returns the best matches by descending score, or null when the collection was deleted.</summary>
-    public IReadOnlyList<SearchHit>? Search(ReadOnlySpan<float> query, int limit, float? scoreThreshold)
+    /// <summary>Returns the best matching chunks by descending score, or null when the collection was deleted.</summary>
+    public IReadOnlyList<SearchHit>? Search(ReadOnlySpan<float> query, int limit, float? scoreThreshold, MetadataFilter? filter)
     {
         if (query.Length != Dimensions)
         {
-            throw new ArgumentException($"The query vector has {query.Length} dimensions; the collection needs {Dimensions}.", nameof(query));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The query vector has {query.Length} dimensions; the collection needs {Dimensions}."),
+                nameof(query));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -175,8 +193,13 @@ internal sealed class EmbeddedCollection : IDisposable
 
             // A min-heap of the best `limit` slots so far: its root is the weakest result kept.
             var best = new PriorityQueue<int, float>(limit + 1);
-            for (var slot = 0; slot < _documents.Count; slot++)
+            for (var slot = 0; slot < _chunks.Count; slot++)
             {
+                if (filter is not null && !filter.Matches(_chunks[slot].Document.Metadata))
+                {
+                    continue;
+                }
+
                 var score = TensorPrimitives.Dot(query, _vectors.AsSpan(slot * Dimensions, Dimensions));
                 if (scoreThreshold is { } threshold && score < threshold)
                 {
@@ -196,18 +219,79 @@ internal sealed class EmbeddedCollection : IDisposable
             var hits = new List<SearchHit>(best.Count);
             while (best.TryDequeue(out var slot, out var score))
             {
-                var document = _documents[slot];
+                var chunk = _chunks[slot];
 
                 // Rounding can put the dot product of two unit vectors a little outside [-1, 1].
-                hits.Add(new SearchHit(document.Id, Math.Clamp(score, -1f, 1f), document.Text, document.Metadata));
+                hits.Add(new SearchHit(chunk.Document.Id, chunk.ChunkIndex, Math.Clamp(score, -1f, 1f), chunk.Text, chunk.Document.Metadata));
             }
 
             hits.Sort(static (left, right) =>
             {
                 var byScore = right.Score.CompareTo(left.Score);
-                return byScore != 0 ? byScore : string.CompareOrdinal(left.Id, right.Id);
+                if (byScore != 0)
+                {
+                    return byScore;
+                }
+
+                var byId = string.CompareOrdinal(left.Id, right.Id);
+                return byId != 0 ? byId : left.ChunkIndex.CompareTo(right.ChunkIndex);
             });
             return hits;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Counts the documents whose metadata matches the filter, or null when the collection was deleted.</summary>
+    public long? CountDocuments(MetadataFilter? filter)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            if (_dropped)
+            {
+                return null;
+            }
+
+            return filter is null ? _documentsById.Count : _documentsById.Values.LongCount(document => filter.Matches(document.Metadata));
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Returns up to <paramref name="limit"/> documents whose ids sort after <paramref name="afterId"/>
+    /// by ordinal order, and whether more follow; null when the collection was deleted.
+    /// </summary>
+    public (IReadOnlyList<DocumentSummary> Documents, bool HasMore)? ListDocuments(string? afterId, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+
+        _lock.EnterReadLock();
+        try
+        {
+            if (_dropped)
+            {
+                return null;
+            }
+
+            var page = _documentsById.Values
+                .Where(document => afterId is null || string.CompareOrdinal(document.Id, afterId) > 0)
+                .OrderBy(document => document.Id, StringComparer.Ordinal)
+                .Take(limit + 1)
+                .Select(document => new DocumentSummary(document.Id, document.Slots.Length, document.Metadata))
+                .ToList();
+            var hasMore = page.Count > limit;
+            if (hasMore)
+            {
+                page.RemoveAt(limit);
+            }
+
+            return (page, hasMore);
         }
         finally
         {
@@ -274,36 +358,45 @@ internal sealed class EmbeddedCollection : IDisposable
 
     private void Put(VectorDocument document)
     {
-        if (!_slotsById.TryGetValue(document.Id, out var slot))
+        // Replacing a document drops all its old chunks first, so a shorter text leaves none behind.
+        Remove(document.Id);
+
+        var stored = new StoredDocument(document.Id, document.Metadata, new int[document.Chunks.Count]);
+        EnsureVectorCapacity(_chunks.Count + document.Chunks.Count);
+        for (var chunkIndex = 0; chunkIndex < document.Chunks.Count; chunkIndex++)
         {
-            slot = _documents.Count;
-            _documents.Add(default);
-            _slotsById[document.Id] = slot;
-            EnsureVectorCapacity(_documents.Count);
+            var chunk = document.Chunks[chunkIndex];
+            var slot = _chunks.Count;
+            _chunks.Add(new StoredChunk(stored, chunkIndex, chunk.Text));
+            chunk.Vector.CopyTo(_vectors.AsSpan(slot * Dimensions, Dimensions));
+            stored.Slots[chunkIndex] = slot;
         }
 
-        _documents[slot] = new StoredDocument(document.Id, document.Text, document.Metadata);
-        document.Vector.CopyTo(_vectors.AsSpan(slot * Dimensions, Dimensions));
+        _documentsById[document.Id] = stored;
     }
 
     private void Remove(string documentId)
     {
-        if (!_slotsById.Remove(documentId, out var slot))
+        if (!_documentsById.Remove(documentId, out var document))
         {
             return;
         }
 
-        // Move the last document into the freed slot, so the slots stay dense.
-        var last = _documents.Count - 1;
-        if (slot != last)
+        // Free the highest slots first, so a slot moved into a freed one is never one still to free.
+        foreach (var slot in document.Slots.OrderDescending())
         {
-            var moved = _documents[last];
-            _documents[slot] = moved;
-            _slotsById[moved.Id] = slot;
-            _vectors.AsSpan(last * Dimensions, Dimensions).CopyTo(_vectors.AsSpan(slot * Dimensions, Dimensions));
-        }
+            var last = _chunks.Count - 1;
+            if (slot != last)
+            {
+                // Move the last chunk into the freed slot, so the slots stay dense.
+                var moved = _chunks[last];
+                _chunks[slot] = moved;
+                moved.Document.Slots[moved.ChunkIndex] = slot;
+                _vectors.AsSpan(last * Dimensions, Dimensions).CopyTo(_vectors.AsSpan(slot * Dimensions, Dimensions));
+            }
 
-        _documents.RemoveAt(last);
+            _chunks.RemoveAt(last);
+        }
     }
 
     private void EnsureVectorCapacity(int documentCount)
@@ -315,5 +408,8 @@ internal sealed class EmbeddedCollection : IDisposable
         }
     }
 
-    private readonly record struct StoredDocument(string Id, string Text, IReadOnlyDictionary<string, JsonElement> Metadata);
+    /// <summary>A document and the slots of its chunks, indexed by chunk index.</summary>
+    private sealed record StoredDocument(string Id, IReadOnlyDictionary<string, JsonElement> Metadata, int[] Slots);
+
+    private readonly record struct StoredChunk(StoredDocument Document, int ChunkIndex, string Text);
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using System.Buffers.Text;
 using System.Text;
-using AspireAi.EmbeddingSearch.Embeddings;
 using Microsoft.Extensions.Options;
 
 namespace AspireAi.EmbeddingSearch.Storage.Embedded;
@@ -10,7 +10,7 @@ namespace AspireAi.EmbeddingSearch.Storage.Embedded;
 /// under <c>{DataDirectory}/{tenant id}/{hex of the collection name}.vlog</c> and replayed when it opens.
 /// </summary>
 /// <remarks>
-/// Search compares the query with every vector (<see cref="System.Numerics.Tensors.TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+/// Search compares the query with every chunk's vector (<see cref="System.Numerics.Tensors.TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
 /// on unit vectors), so its cost grows linearly with the collection size.
 /// </remarks>
 public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
@@ -46,10 +46,12 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<CollectionInfo?> CreateCollectionAsync(Guid tenantId, string name, CancellationToken cancellationToken)
+    public async Task<CollectionInfo?> CreateCollectionAsync(Guid tenantId, CollectionDefinition definition, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentException.ThrowIfNullOrEmpty(definition.Name);
 
+        var name = definition.Name;
         var key = new CollectionKey(tenantId, name);
         await _catalogGate.WaitAsync(cancellationToken);
         try
@@ -61,7 +63,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
 
             var tenantDirectory = Directory.CreateDirectory(Path.Combine(_dataDirectory, TenantFolderName(tenantId)));
             var path = Path.Combine(tenantDirectory.FullName, LogFileName(name));
-            var collection = EmbeddedCollection.Create(path, name, LocalEmbeddingModel.Dimensions, _timeProvider.GetUtcNow());
+            var collection = EmbeddedCollection.Create(path, definition, _timeProvider.GetUtcNow());
             _collections[key] = collection;
             return ToInfo(collection);
         }
@@ -135,11 +137,35 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<SearchHit>?> SearchAsync(
-        Guid tenantId, string name, ReadOnlyMemory<float> query, int limit, float? scoreThreshold, CancellationToken cancellationToken)
+    public Task<DocumentPage?> ListDocumentsAsync(Guid tenantId, string name, int limit, string? pageToken, CancellationToken cancellationToken)
     {
+        var afterId = pageToken is null ? null : DecodePageToken(pageToken);
+        if (!_collections.TryGetValue(new CollectionKey(tenantId, name), out var collection)
+            || collection.ListDocuments(afterId, limit) is not { } page)
+        {
+            return Task.FromResult<DocumentPage?>(null);
+        }
+
+        var nextPageToken = page.HasMore ? EncodePageToken(page.Documents[^1].Id) : null;
+        return Task.FromResult<DocumentPage?>(new DocumentPage(page.Documents, nextPageToken));
+    }
+
+    /// <inheritdoc />
+    public Task<long?> CountDocumentsAsync(Guid tenantId, string name, MetadataFilter? filter, CancellationToken cancellationToken)
+    {
+        var count = _collections.TryGetValue(new CollectionKey(tenantId, name), out var collection)
+            ? collection.CountDocuments(filter)
+            : null;
+        return Task.FromResult(count);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SearchHit>?> SearchAsync(Guid tenantId, string name, VectorQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+
         var hits = _collections.TryGetValue(new CollectionKey(tenantId, name), out var collection)
-            ? collection.Search(query.Span, limit, scoreThreshold)
+            ? collection.Search(query.Vector.Span, query.Limit, query.ScoreThreshold, query.Filter)
             : null;
         return Task.FromResult(hits);
     }
@@ -157,7 +183,23 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     }
 
     private static CollectionInfo ToInfo(EmbeddedCollection collection) =>
-        new(collection.Name, collection.Count, collection.CreatedAt);
+        new(collection.Name, collection.Count, collection.CreatedAt, collection.Dimensions, collection.IndexedMetadata);
+
+    // The token is the last id of the previous page, so a page stays correct when documents
+    // before it are deleted meanwhile.
+    private static string EncodePageToken(string lastId) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(lastId));
+
+    private static string DecodePageToken(string pageToken)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(pageToken));
+        }
+        catch (FormatException exception)
+        {
+            throw new FormatException($"The page token '{pageToken}' is not one this store issued.", exception);
+        }
+    }
 
     private static string TenantFolderName(Guid tenantId) => tenantId.ToString("N");
 
