@@ -25,11 +25,17 @@ public sealed class AppHostSettings
     /// <summary>The default fixed HTTP port of the gateway in development.</summary>
     public const int DefaultGatewayPort = 5080;
 
+    /// <summary>The default fixed HTTP port of billing (its admin API) in development.</summary>
+    public const int DefaultBillingPort = 5081;
+
     /// <summary><c>AspireAi:UseContainers</c>: auto, true or false.</summary>
     public ContainerUse UseContainers { get; init; } = ContainerUse.Auto;
 
     /// <summary><c>AspireAi:Gateway:Port</c>: the gateway's HTTP port; 0 lets Aspire pick one.</summary>
     public int GatewayPort { get; init; } = DefaultGatewayPort;
+
+    /// <summary><c>AspireAi:Billing:Port</c>: billing's HTTP port, where its admin API is; 0 lets Aspire pick one.</summary>
+    public int BillingPort { get; init; } = DefaultBillingPort;
 
     /// <summary><c>AspireAi:Local:DataDirectory</c>: where local mode keeps PostgreSQL's and the vector index's data.</summary>
     public required string DataDirectory { get; init; }
@@ -74,13 +80,8 @@ public sealed class AppHostSettings
                 break;
         }
 
-        var gatewayPort = DefaultGatewayPort;
-        var portText = section["Gateway:Port"];
-        if (!string.IsNullOrWhiteSpace(portText)
-            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out gatewayPort) || gatewayPort > 65535))
-        {
-            errors.Add($"AspireAi:Gateway:Port is '{portText}'; use a port number from 1 to 65535, or 0 to let Aspire pick one.");
-        }
+        var gatewayPort = ReadPort(section, "Gateway:Port", DefaultGatewayPort, errors);
+        var billingPort = ReadPort(section, "Billing:Port", DefaultBillingPort, errors);
 
         if (errors.Count > 0)
         {
@@ -98,11 +99,29 @@ public sealed class AppHostSettings
         {
             UseContainers = useContainers,
             GatewayPort = gatewayPort,
+            BillingPort = billingPort,
             DataDirectory = dataDirectory,
             PostgresBinDirectory = ResolvePath(section["Local:PostgresBinDirectory"], appHostDirectory),
             QdrantPath = ResolvePath(section["Local:QdrantPath"], appHostDirectory),
             DevelopmentApiKeyFile = devKeyFile,
         };
+    }
+
+    private static int ReadPort(IConfiguration section, string key, int defaultPort, List<string> errors)
+    {
+        var text = section[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return defaultPort;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            errors.Add($"AspireAi:{key} is '{text}'; use a port number from 1 to 65535, or 0 to let Aspire pick one.");
+            return defaultPort;
+        }
+
+        return port;
     }
 
     private static string? ResolvePath(string? value, string baseDirectory) =>

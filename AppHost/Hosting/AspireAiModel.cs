@@ -56,7 +56,7 @@ public static class AspireAiModel
         var internalKey = builder.AddParameter("billing-internal-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 
         var billing = builder.AddProject<Projects.Billing>(BillingName)
-            .WithHttpEndpoint()
+            .WithHttpEndpoint(port: isPublishMode || settings.BillingPort == 0 ? null : settings.BillingPort)
             .WithReference(infrastructure.BillingDatabase, connectionName: "billing").WaitFor(infrastructure.BillingDatabase)
             .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
             .WithEnvironment("Billing__AdminKey", adminKey)

@@ -31,10 +31,11 @@ public class AppHostSettingsTests
     public void Read_InvalidValues_ReportsEveryKey()
     {
         var exception = Assert.Throws<InvalidOperationException>(() =>
-            Read(true, ("AspireAi:UseContainers", "sometimes"), ("AspireAi:Gateway:Port", "99999")));
+            Read(true, ("AspireAi:UseContainers", "sometimes"), ("AspireAi:Gateway:Port", "99999"), ("AspireAi:Billing:Port", "http")));
 
         Assert.Contains("AspireAi:UseContainers", exception.Message, StringComparison.Ordinal);
         Assert.Contains("AspireAi:Gateway:Port", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("AspireAi:Billing:Port", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -43,6 +44,7 @@ public class AppHostSettingsTests
         var settings = Read(true);
 
         Assert.Equal(AppHostSettings.DefaultGatewayPort, settings.GatewayPort);
+        Assert.Equal(AppHostSettings.DefaultBillingPort, settings.BillingPort);
         Assert.Equal("/repo/.aspireai/data", settings.DataDirectory);
         Assert.Equal("/repo/.aspireai/dev-api-key", settings.DevelopmentApiKeyFile);
     }

@@ -150,5 +150,18 @@ public class GatewayChatTests(AspireAiAppFixture fixture)
         var models = await tenant.CreateOpenAiClient().GetOpenAIModelClient().GetModelsAsync(Cancellation);
 
         Assert.Contains(models.Value, model => model.Id == Model);
+        Assert.Contains(models.Value, model => model.Id == "all-minilm-l6-v2");
+    }
+
+    [Fact]
+    public async Task CompleteChat_EmptyBody_Returns400NamingTheProblem()
+    {
+        var tenant = await fixture.CreateTenantAsync(Cancellation);
+        using var http = tenant.CreateHttpClient();
+
+        using var response = await http.PostAsync("/v1/chat/completions", new StringContent(string.Empty, Encoding.UTF8, "application/json"), Cancellation);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The request body is empty", await response.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
     }
 }

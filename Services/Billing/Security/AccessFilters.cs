@@ -33,7 +33,7 @@ internal sealed class AdminKeyFilter(IOptions<BillingOptions> options, ILogger<A
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Missing or invalid admin key.",
-                detail: "Send the header 'Authorization: Bearer <key>' with the value of the Billing:AdminKey setting.");
+                detail: "Send the header 'Authorization: Bearer <key>' with the admin key: the Billing:AdminKey setting, which the AppHost fills from its billing-admin-key parameter.");
         }
 
         return await next(context);

@@ -1,12 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AspireAi.Completion.Authentication;
 using AspireAi.Completion.OpenAi;
 using AspireAi.Completion.Upstream;
+using Microsoft.Extensions.Options;
 
 namespace AspireAi.Completion.Chat;
 
 /// <summary>The OpenAI-compatible chat completion and model routes.</summary>
 public static class ChatCompletionEndpoints
 {
+    private const string LocalEmbeddingModel = "all-minilm-l6-v2";
+
     /// <summary>Maps <c>POST /v1/chat/completions</c>.</summary>
     /// <param name="app">The route builder.</param>
     /// <returns>The route group.</returns>
@@ -45,7 +50,12 @@ public static class ChatCompletionEndpoints
         var body = await ReadBodyAsync(context.Request, context.RequestAborted);
         if (body is null)
         {
-            return OpenAiErrors.InvalidRequest($"The request body is empty or larger than {ChatRequest.MaxBodyBytes} bytes; send a JSON chat completion request.");
+            return OpenAiErrors.InvalidRequest($"The request body is larger than {ChatRequest.MaxBodyBytes} bytes; send a smaller chat completion request.");
+        }
+
+        if (body.Length == 0)
+        {
+            return OpenAiErrors.InvalidRequest("The request body is empty; send a JSON chat completion request with 'model' and 'messages'.");
         }
 
         if (!ChatRequest.TryParse(body, out var request, out var error))
@@ -56,7 +66,7 @@ public static class ChatCompletionEndpoints
         return await pipeline.ExecuteAsync(context, request!, ApiKeyFilter.GetIdentity(context));
     }
 
-    private static async Task<IResult> ListModelsAsync(HttpContext context, UpstreamClient upstream)
+    private static async Task<IResult> ListModelsAsync(HttpContext context, UpstreamClient upstream, IOptions<CompletionOptions> options)
     {
         using var response = await upstream.GetModelsAsync(context.RequestAborted);
         var content = await response.Content.ReadAsStringAsync(context.RequestAborted);
@@ -70,7 +80,29 @@ public static class ChatCompletionEndpoints
                 "upstream_error");
         }
 
+        // The local embedding model is served by embedding-search behind this gateway, so clients
+        // find it in the same list as the provider's models.
+        if (options.Value.EmbeddingSearchBaseAddress is not null
+            && TryParseObject(content) is { } list && list["data"] is JsonArray models
+            && !models.Any(model => model?["id"]?.GetValueKind() == JsonValueKind.String && model["id"]!.GetValue<string>() == LocalEmbeddingModel))
+        {
+            models.Add(new JsonObject { ["id"] = LocalEmbeddingModel, ["object"] = "model", ["created"] = 0, ["owned_by"] = "aspireai" });
+            content = list.ToJsonString();
+        }
+
         return TypedResults.Text(content, "application/json");
+    }
+
+    private static JsonObject? TryParseObject(string content)
+    {
+        try
+        {
+            return JsonNode.Parse(content) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -93,6 +125,6 @@ public static class ChatCompletionEndpoints
             buffer.Write(chunk, 0, read);
         }
 
-        return buffer.Length == 0 ? null : buffer.ToArray();
+        return buffer.ToArray();
     }
 }
