@@ -28,6 +28,16 @@ public sealed class BillingOptions
 
     /// <summary>Budget reservations and alerts.</summary>
     public BudgetOptions Budgets { get; set; } = new();
+
+    /// <summary>API key rotation.</summary>
+    public ApiKeyOptions ApiKeys { get; set; } = new();
+}
+
+/// <summary>Settings of API keys, bound from <c>Billing:ApiKeys</c>.</summary>
+public sealed class ApiKeyOptions
+{
+    /// <summary>How long a rotated key keeps working next to its replacement when the rotation request sets no expiry.</summary>
+    public TimeSpan RotationOverlap { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>Settings of budget admission and alerts, bound from <c>Billing:Budgets</c>.</summary>
@@ -109,6 +119,11 @@ public sealed class ValidateBillingOptions : IValidateOptions<BillingOptions>
         if (budgets.AlertWebhookUrl is not null && string.IsNullOrWhiteSpace(budgets.AlertWebhookSecret))
         {
             failures.Add($"{Section}:Budgets:AlertWebhookSecret is required when {Section}:Budgets:AlertWebhookUrl is set, so receivers can check the signature.");
+        }
+
+        if (options.ApiKeys.RotationOverlap <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:ApiKeys:RotationOverlap must be positive, for example 1.00:00:00 for one day.");
         }
 
         var seed = options.Seed;

@@ -5,6 +5,7 @@ using AspireAi.Billing.Data;
 using AspireAi.Billing.Pricing;
 using AspireAi.Billing.Tenants;
 using AspireAi.Billing.Usage;
+using AspireAi.Billing.Usage.Reports;
 using AspireAi.BillingClient;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ internal static class BillingServiceExtensions
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<UsageLedger>();
+        services.AddSingleton<UsageReportStore>();
         services.AddSingleton<BudgetStore>();
         services.AddSingleton<SpendCounter>();
         services.AddSingleton<BudgetAlerts>();

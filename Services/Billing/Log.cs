@@ -25,6 +25,9 @@ internal static partial class Log
         "The stored price of {Provider}/{Model} from {EffectiveFrom} differs from the price catalog. The stored price is kept. Add a row with a later effective date to change a price.")]
     public static partial void PriceCatalogConflict(ILogger logger, string provider, string model, DateOnly effectiveFrom);
 
+    [LoggerMessage(3012, LogLevel.Information, "Added a price for {Provider}/{Model} effective from {EffectiveFrom}.")]
+    public static partial void PriceAdded(ILogger logger, string provider, string model, DateOnly effectiveFrom);
+
     [LoggerMessage(3020, LogLevel.Information, "Seed tenant {TenantName} has id {TenantId}. Its seed API key is registered.")]
     public static partial void SeedTenantReady(ILogger logger, string tenantName, Guid tenantId);
 
@@ -44,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(3032, LogLevel.Information, "Revoked API key {KeyId}.")]
     public static partial void ApiKeyRevoked(ILogger logger, Guid keyId);
 
+    [LoggerMessage(3033, LogLevel.Information, "Rotated API key {OldKeyId}: the new key {NewKeyId} ({Prefix}…) works now, the old one until {OldKeyExpiresAt}.")]
+    public static partial void ApiKeyRotated(ILogger logger, Guid oldKeyId, Guid newKeyId, string prefix, DateTimeOffset oldKeyExpiresAt);
+
     [LoggerMessage(3040, LogLevel.Debug, "Recorded usage {RequestId}: cost {Cost}, saved {SavedCost}, priced {Priced}.")]
     public static partial void UsageRecorded(ILogger logger, string requestId, decimal cost, decimal savedCost, bool priced);
 
@@ -56,6 +62,9 @@ internal static partial class Log
 
     [LoggerMessage(3043, LogLevel.Debug, "No price for model {Model} (provider {Provider}). Usage {RequestId} is stored as unpriced.")]
     public static partial void UnpricedModelRepeated(ILogger logger, string model, string provider, string requestId);
+
+    [LoggerMessage(3044, LogLevel.Debug, "Recorded a usage batch of {Count} record(s): {Inserted} new, {Duplicates} duplicate, {Invalid} invalid.")]
+    public static partial void UsageBatchRecorded(ILogger logger, int count, int inserted, int duplicates, int invalid);
 
     [LoggerMessage(3050, LogLevel.Debug, "Rejected a request to {Path}: {Reason}.")]
     public static partial void AuthenticationRejected(ILogger logger, string path, string reason);

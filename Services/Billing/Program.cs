@@ -3,6 +3,7 @@ using AspireAi.Billing.Budgets;
 using AspireAi.Billing.Pricing;
 using AspireAi.Billing.Tenants;
 using AspireAi.Billing.Usage;
+using AspireAi.Billing.Usage.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +20,7 @@ app.MapDefaultEndpoints();
 app.MapTenantEndpoints();
 app.MapApiKeyEndpoints();
 app.MapUsageEndpoints();
+app.MapUsageReportEndpoints();
 app.MapPriceEndpoints();
 app.MapBudgetEndpoints();
 

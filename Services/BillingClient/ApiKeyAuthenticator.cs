@@ -7,9 +7,11 @@ namespace AspireAi.BillingClient;
 
 /// <summary>
 /// Resolves API keys to identities through billing and caches the answer briefly, so a busy key
-/// costs one billing call per cache period rather than one per request.
+/// costs one billing call per cache period rather than one per request. A cached identity is dropped
+/// as soon as <see cref="RevokedKeySet"/> lists its key, and is never kept past the key's expiry.
 /// </summary>
-public sealed class ApiKeyAuthenticator(BillingApiClient billing, IMemoryCache cache, IOptions<BillingClientOptions> options)
+public sealed class ApiKeyAuthenticator(
+    BillingApiClient billing, IMemoryCache cache, RevokedKeySet revokedKeys, TimeProvider time, IOptions<BillingClientOptions> options)
 {
     private readonly BillingClientOptions _options = options.Value;
 
@@ -28,17 +30,35 @@ public sealed class ApiKeyAuthenticator(BillingApiClient billing, IMemoryCache c
         var cacheKey = "apikey:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
         if (cache.TryGetValue(cacheKey, out CachedIdentity? cached) && cached is not null)
         {
-            return cached.Identity;
+            if (cached.Identity is null || !revokedKeys.Contains(cached.Identity.KeyId))
+            {
+                return cached.Identity;
+            }
+
+            // Revoked after it was cached: billing would reject it now, so the rejection is cached as well.
+            cache.Remove(cacheKey);
+            CacheFor(cacheKey, null, _options.RejectedKeyCacheDuration);
+            return null;
         }
 
         var identity = await billing.ValidateKeyAsync(apiKey, cancellationToken);
         var duration = identity is null ? _options.RejectedKeyCacheDuration : _options.KeyCacheDuration;
+        if (identity?.ExpiresAt is { } expiresAt)
+        {
+            var untilExpiry = expiresAt - time.GetUtcNow();
+            duration = untilExpiry < duration ? untilExpiry : duration;
+        }
+
+        CacheFor(cacheKey, identity, duration);
+        return identity;
+    }
+
+    private void CacheFor(string cacheKey, ApiKeyIdentity? identity, TimeSpan duration)
+    {
         if (duration > TimeSpan.Zero)
         {
             cache.Set(cacheKey, new CachedIdentity(identity), duration);
         }
-
-        return identity;
     }
 
     private sealed record CachedIdentity(ApiKeyIdentity? Identity);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 
@@ -38,6 +39,31 @@ public sealed class BillingApiClient(HttpClient http)
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<UsageRecorded>(BillingJson.Options, cancellationToken)
             ?? throw new InvalidOperationException("Billing returned an empty body for a usage record.");
+    }
+
+    /// <summary>Records many usage rows in one call. Billing stores each at most once per request id.</summary>
+    /// <param name="records">The records; at most <see cref="ValidateBillingClientOptions.MaxOutboxBatchSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One item per record, in the order sent: what billing stored, or why it rejected the record.</returns>
+    public async Task<UsageBatchResult> RecordUsageBatchAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+
+        using var response = await http.PostAsJsonAsync(BillingRoutes.RecordUsageBatch, new UsageBatch(records), BillingJson.Options, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<UsageBatchResult>(BillingJson.Options, cancellationToken)
+            ?? throw new InvalidOperationException("Billing returned an empty body for a usage batch.");
+    }
+
+    /// <summary>Lists the keys revoked at or after <paramref name="since"/>.</summary>
+    /// <param name="since">The start of the window.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The revoked keys' ids.</returns>
+    public async Task<RevokedKeyList> GetRevokedKeysAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var uri = BillingRoutes.RevokedKeys + "?since=" + Uri.EscapeDataString(since.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        return await http.GetFromJsonAsync<RevokedKeyList>(uri, BillingJson.Options, cancellationToken)
+            ?? throw new InvalidOperationException("Billing returned an empty body for the revoked keys.");
     }
 
     /// <summary>Lists the prices in effect now.</summary>

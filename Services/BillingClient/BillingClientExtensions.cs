@@ -8,9 +8,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class BillingClientExtensions
 {
     /// <summary>
-    /// Adds <see cref="BillingApiClient"/>, <see cref="ApiKeyAuthenticator"/>, the <see cref="UsageOutbox"/> with the
-    /// background service that resends its records, and their options, bound from the <c>BillingClient</c>
-    /// section and validated at start.
+    /// Adds <see cref="BillingApiClient"/>, <see cref="ApiKeyAuthenticator"/> with the background service that fetches
+    /// revoked keys, the <see cref="UsageOutbox"/> with the background service that resends its records, and their
+    /// options, bound from the <c>BillingClient</c> section and validated at start.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The same collection, for chaining.</returns>
@@ -31,6 +31,8 @@ public static class BillingClientExtensions
             http.DefaultRequestHeaders.Add(BillingRoutes.InternalKeyHeader, options.InternalKey);
         });
         services.AddTransient<ApiKeyAuthenticator>();
+        services.AddSingleton<RevokedKeySet>();
+        services.AddHostedService<KeyRevocationWatcher>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UsageOutbox>();

@@ -20,6 +20,13 @@ public sealed class BillingClientOptions
     /// <summary>How long a rejected key is remembered, so a client that retries a bad key does not flood billing.</summary>
     public TimeSpan RejectedKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often the list of recently revoked keys is fetched from billing. A revoked key is rejected at most this long
+    /// after the revocation, even while its validation is cached. Zero turns the polling off, and then a revoked key
+    /// works until its cache entry ends (<see cref="KeyCacheDuration"/>).
+    /// </summary>
+    public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long the price list is reused before billing is asked again.</summary>
     public TimeSpan PriceCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -45,11 +52,17 @@ public sealed class UsageOutboxOptions
 
     /// <summary>The longest wait between two delivery rounds while billing is failing.</summary>
     public TimeSpan MaxRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The maximum number of waiting records that the background retry sends to billing in one request.</summary>
+    public int BatchSize { get; set; } = 100;
 }
 
 /// <summary>Reports every invalid <see cref="BillingClientOptions"/> value by its configuration key.</summary>
 public sealed class ValidateBillingClientOptions : IValidateOptions<BillingClientOptions>
 {
+    /// <summary>The largest batch that billing's batch route accepts.</summary>
+    public const int MaxOutboxBatchSize = 1000;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, BillingClientOptions options)
     {
@@ -76,6 +89,11 @@ public sealed class ValidateBillingClientOptions : IValidateOptions<BillingClien
             failures.Add($"{BillingClientOptions.SectionName}:RejectedKeyCacheDuration must not be negative.");
         }
 
+        if (options.RevocationPollInterval < TimeSpan.Zero)
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:RevocationPollInterval must not be negative. Use 00:00:00 to turn the polling off.");
+        }
+
         if (options.PriceCacheDuration < TimeSpan.Zero)
         {
             failures.Add($"{BillingClientOptions.SectionName}:PriceCacheDuration must not be negative.");
@@ -95,6 +113,11 @@ public sealed class ValidateBillingClientOptions : IValidateOptions<BillingClien
         if (outbox.MaxRetryInterval < outbox.RetryInterval)
         {
             failures.Add($"{BillingClientOptions.SectionName}:Outbox:MaxRetryInterval must not be shorter than {BillingClientOptions.SectionName}:Outbox:RetryInterval.");
+        }
+
+        if (outbox.BatchSize is < 1 or > MaxOutboxBatchSize)
+        {
+            failures.Add($"{BillingClientOptions.SectionName}:Outbox:BatchSize must be from 1 to {MaxOutboxBatchSize}. It is {outbox.BatchSize}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

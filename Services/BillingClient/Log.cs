@@ -23,4 +23,18 @@ internal static partial class Log
 
     [LoggerMessage(3905, LogLevel.Error, "The outbox file {Path} is not a valid usage record and was moved aside.")]
     public static partial void OutboxFileInvalid(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(3906, LogLevel.Warning,
+        "The list of revoked API keys could not be fetched from billing. Keys revoked from now on stay accepted until their cache entry ends; retrying every {Interval}.")]
+    public static partial void RevocationPollFailed(ILogger logger, TimeSpan interval, Exception exception);
+
+    [LoggerMessage(3907, LogLevel.Debug, "The list of revoked API keys still could not be fetched from billing.")]
+    public static partial void RevocationPollStillFailing(ILogger logger, Exception exception);
+
+    [LoggerMessage(3908, LogLevel.Information, "The list of revoked API keys is fetched from billing again.")]
+    public static partial void RevocationPollRecovered(ILogger logger);
+
+    [LoggerMessage(3909, LogLevel.Error,
+        "Billing rejected usage {RequestId} in a batch: {Errors} The record was moved to {Path} and will not be retried; fix it and move it back to deliver it.")]
+    public static partial void UsageRejectedInBatch(ILogger logger, string requestId, string errors, string path);
 }

@@ -12,7 +12,7 @@ namespace AspireAi.BillingClient;
 /// <summary>
 /// Hands usage records to billing without losing them: each record is written to a local file before it is
 /// sent, and the file is deleted only when billing acknowledges it. <see cref="UsageOutboxWorker"/> resends
-/// what is left until billing answers. Billing ignores a second record with the same request id, so a
+/// what is left, in batches, until billing answers. Billing ignores a second record with the same request id, so a
 /// record sent twice is stored once.
 /// </summary>
 public sealed class UsageOutbox
@@ -99,7 +99,10 @@ public sealed class UsageOutbox
         return recorded;
     }
 
-    /// <summary>Sends every waiting record, oldest first, and stops at the first one billing does not acknowledge.</summary>
+    /// <summary>
+    /// Sends every waiting record, oldest first, in batches of <see cref="UsageOutboxOptions.BatchSize"/>, and stops at
+    /// the first batch billing does not acknowledge.
+    /// </summary>
     /// <param name="cancellationToken">Stops the round; undelivered records stay in the outbox.</param>
     /// <returns>How many records were delivered, and the failure that stopped the round, if any.</returns>
     public async Task<(int Delivered, Exception? Failure)> DeliverPendingAsync(CancellationToken cancellationToken)
@@ -109,50 +112,22 @@ public sealed class UsageOutbox
             .ToList();
 
         var delivered = 0;
-        foreach (var file in files)
+        foreach (var chunk in files.Chunk(_options.BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
 
-            UsageRecord? record;
-            try
-            {
-                await using var stream = file.OpenRead();
-                record = await JsonSerializer.DeserializeAsync<UsageRecord>(stream, BillingJson.Options, cancellationToken);
-            }
-            catch (FileNotFoundException)
-            {
-                // A request or another replica delivered it meanwhile.
-                continue;
-            }
-            catch (JsonException exception)
-            {
-                Log.OutboxFileInvalid(_logger, file.FullName, exception);
-                MoveToRejected(file.FullName);
-                continue;
-            }
-
-            if (record is null)
+            var batch = await ReadBatchAsync(chunk, cancellationToken);
+            if (batch.Count == 0)
             {
                 continue;
             }
 
-            try
+            var (count, failure) = await DeliverBatchAsync(batch, cancellationToken);
+            delivered += count;
+            if (failure is not null)
             {
-                await _services.GetRequiredService<BillingApiClient>().RecordUsageAsync(record, cancellationToken);
+                return (delivered, failure);
             }
-            catch (HttpRequestException exception) when (IsPermanent(exception))
-            {
-                Log.UsageRejected(_logger, record.RequestId, (int)exception.StatusCode!, MoveToRejected(file.FullName), exception);
-                continue;
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Any other failure (connection, timeout, 5xx, an open circuit) leaves the record for the next round.
-                return (delivered, exception);
-            }
-
-            File.Delete(file.FullName);
-            delivered++;
         }
 
         return (delivered, null);
@@ -162,6 +137,108 @@ public sealed class UsageOutbox
     internal async Task WaitForWorkAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         await _pending.WaitAsync(delay, cancellationToken);
+    }
+
+    private async Task<List<(string Path, UsageRecord Record)>> ReadBatchAsync(FileInfo[] files, CancellationToken cancellationToken)
+    {
+        var batch = new List<(string Path, UsageRecord Record)>(files.Length);
+        foreach (var file in files)
+        {
+            try
+            {
+                await using var stream = file.OpenRead();
+                if (await JsonSerializer.DeserializeAsync<UsageRecord>(stream, BillingJson.Options, cancellationToken) is { } record)
+                {
+                    batch.Add((file.FullName, record));
+                }
+            }
+            catch (FileNotFoundException)
+            {
+                // A request or another replica delivered it meanwhile.
+            }
+            catch (JsonException exception)
+            {
+                Log.OutboxFileInvalid(_logger, file.FullName, exception);
+                MoveToRejected(file.FullName);
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task<(int Delivered, Exception? Failure)> DeliverBatchAsync(
+        List<(string Path, UsageRecord Record)> batch, CancellationToken cancellationToken)
+    {
+        var billing = _services.GetRequiredService<BillingApiClient>();
+        UsageBatchResult result;
+        try
+        {
+            result = await billing.RecordUsageBatchAsync([.. batch.Select(entry => entry.Record)], cancellationToken);
+            if (result.Items.Count != batch.Count)
+            {
+                throw new InvalidOperationException(
+                    $"Billing answered a batch of {batch.Count} usage records with {result.Items.Count} items.");
+            }
+        }
+        catch (HttpRequestException exception) when (IsPermanent(exception))
+        {
+            // The batch as a whole was refused, for example by a billing version without the batch route.
+            // Sending the records one by one still delivers the valid ones and sets aside only the invalid.
+            return await DeliverOneByOneAsync(batch, cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Any other failure (connection, timeout, 5xx, an open circuit) leaves the records for the next round.
+            return (0, exception);
+        }
+
+        var delivered = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (path, record) = batch[i];
+            var item = result.Items[i];
+            if (item.Recorded is not null)
+            {
+                File.Delete(path);
+                delivered++;
+            }
+            else
+            {
+                var errors = item.Errors is null
+                    ? "no reason given"
+                    : string.Join(" ", item.Errors.SelectMany(error => error.Value));
+                Log.UsageRejectedInBatch(_logger, record.RequestId, errors, MoveToRejected(path));
+            }
+        }
+
+        return (delivered, null);
+    }
+
+    private async Task<(int Delivered, Exception? Failure)> DeliverOneByOneAsync(
+        List<(string Path, UsageRecord Record)> batch, CancellationToken cancellationToken)
+    {
+        var delivered = 0;
+        foreach (var (path, record) in batch)
+        {
+            try
+            {
+                await _services.GetRequiredService<BillingApiClient>().RecordUsageAsync(record, cancellationToken);
+            }
+            catch (HttpRequestException exception) when (IsPermanent(exception))
+            {
+                Log.UsageRejected(_logger, record.RequestId, (int)exception.StatusCode!, MoveToRejected(path), exception);
+                continue;
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                return (delivered, exception);
+            }
+
+            File.Delete(path);
+            delivered++;
+        }
+
+        return (delivered, null);
     }
 
     private async Task<UsageRecorded?> TrySendAsync(UsageRecord record, string? path, CancellationToken cancellationToken)

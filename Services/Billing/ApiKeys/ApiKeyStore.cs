@@ -12,10 +12,20 @@ internal enum SeedKeyOutcome
     Inactive,
 }
 
+/// <summary>The outcome of a key rotation.</summary>
+internal enum RotationOutcome
+{
+    Rotated,
+    NotFound,
+    Revoked,
+    Expired,
+    WouldExtend,
+}
+
 /// <summary>Reads and writes the <c>api_keys</c> table. Keys are stored as SHA-256 hashes only.</summary>
 internal sealed class ApiKeyStore(NpgsqlDataSource dataSource)
 {
-    private const string KeyColumns = "id, tenant_id, name, prefix, created_at, expires_at, revoked_at";
+    private const string KeyColumns = "id, tenant_id, name, prefix, created_at, expires_at, revoked_at, replaces_key_id";
 
     /// <summary>Generates a key for the tenant and returns it with its plaintext, or null when the tenant does not exist.</summary>
     public async Task<CreatedApiKey?> CreateAsync(Guid tenantId, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
@@ -43,6 +53,89 @@ internal sealed class ApiKeyStore(NpgsqlDataSource dataSource)
 
         var stored = ReadKey(reader);
         return new CreatedApiKey(stored.Id, stored.TenantId, stored.Name, key, stored.Prefix, stored.CreatedAt, stored.ExpiresAt);
+    }
+
+    /// <summary>
+    /// Creates a key that replaces <paramref name="oldKeyId"/> and moves the old key's expiry to
+    /// <paramref name="oldKeyExpiresAt"/>, in one transaction. The old key is locked while it is checked, so a
+    /// concurrent revocation or rotation either happens before and fails this one, or waits for it.
+    /// </summary>
+    public async Task<(RotationOutcome Outcome, RotatedApiKey? Rotated, ApiKeyResponse? OldKey)> RotateAsync(
+        Guid oldKeyId, DateTimeOffset oldKeyExpiresAt, string? name, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        ApiKeyResponse? old;
+        await using (var select = new NpgsqlCommand($"SELECT {KeyColumns} FROM api_keys WHERE id = @id FOR UPDATE", connection, transaction))
+        {
+            select.Parameters.AddWithValue("id", oldKeyId);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            old = await reader.ReadAsync(cancellationToken) ? ReadKey(reader) : null;
+        }
+
+        var outcome = old switch
+        {
+            null => RotationOutcome.NotFound,
+            { RevokedAt: not null } => RotationOutcome.Revoked,
+            { ExpiresAt: { } expiry } when expiry <= now => RotationOutcome.Expired,
+            { ExpiresAt: { } expiry } when expiry < oldKeyExpiresAt => RotationOutcome.WouldExtend,
+            _ => RotationOutcome.Rotated,
+        };
+        if (outcome != RotationOutcome.Rotated)
+        {
+            return (outcome, null, old);
+        }
+
+        await using (var update = new NpgsqlCommand("UPDATE api_keys SET expires_at = @expires_at WHERE id = @id", connection, transaction))
+        {
+            update.Parameters.AddWithValue("id", oldKeyId);
+            update.Parameters.AddWithValue("expires_at", oldKeyExpiresAt.ToUniversalTime());
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var key = ApiKeyFormat.Generate();
+        ApiKeyResponse stored;
+        await using (var insert = new NpgsqlCommand(
+            $"""
+            INSERT INTO api_keys (id, tenant_id, name, key_hash, prefix, expires_at, replaces_key_id)
+            VALUES (@id, @tenant_id, @name, @key_hash, @prefix, @expires_at, @replaces_key_id)
+            RETURNING {KeyColumns}
+            """,
+            connection,
+            transaction))
+        {
+            insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
+            insert.Parameters.AddWithValue("tenant_id", old!.TenantId);
+            insert.Parameters.AddWithValue("name", name ?? old.Name);
+            insert.Parameters.AddWithValue("key_hash", ApiKeyFormat.Hash(key));
+            insert.Parameters.AddWithValue("prefix", ApiKeyFormat.DisplayPrefix(key));
+            insert.Parameters.AddWithValue("expires_at", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)expiresAt?.ToUniversalTime() ?? DBNull.Value);
+            insert.Parameters.AddWithValue("replaces_key_id", oldKeyId);
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            stored = ReadKey(reader);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        var created = new CreatedApiKey(stored.Id, stored.TenantId, stored.Name, key, stored.Prefix, stored.CreatedAt, stored.ExpiresAt);
+        return (outcome, new RotatedApiKey(created, old with { ExpiresAt = oldKeyExpiresAt.ToUniversalTime() }), old);
+    }
+
+    /// <summary>Returns the ids of the keys revoked at or after <paramref name="since"/>.</summary>
+    public async Task<IReadOnlyList<Guid>> ListRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM api_keys WHERE revoked_at >= @since ORDER BY revoked_at");
+        command.Parameters.AddWithValue("since", since.ToUniversalTime());
+
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
     }
 
     /// <summary>Registers a plaintext key chosen by configuration for the tenant, unless its hash is already stored.</summary>
@@ -128,7 +221,7 @@ internal sealed class ApiKeyStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(
             """
-            SELECT t.id, t.name, k.id, k.name
+            SELECT t.id, t.name, k.id, k.name, k.expires_at
             FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
             WHERE k.key_hash = @key_hash
               AND k.revoked_at IS NULL
@@ -139,7 +232,12 @@ internal sealed class ApiKeyStore(NpgsqlDataSource dataSource)
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new ApiKeyIdentity(reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3))
+            ? new ApiKeyIdentity(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.GetGuid(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4))
             : null;
     }
 
@@ -150,5 +248,6 @@ internal sealed class ApiKeyStore(NpgsqlDataSource dataSource)
         reader.GetString(3),
         reader.GetFieldValue<DateTimeOffset>(4),
         reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-        reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
+        reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+        reader.IsDBNull(7) ? null : reader.GetGuid(7));
 }

@@ -11,7 +11,7 @@ public sealed class PriceCatalogException(string message, Exception? innerExcept
 public static class PriceCatalog
 {
     /// <summary>The highest price per million tokens accepted. A larger value is taken for a typing error.</summary>
-    public const decimal MaxPlausiblePerMillion = 1000m;
+    public const decimal MaxPlausiblePerMillion = PriceRules.MaxPlausiblePerMillion;
 
     /// <summary>Reads the catalog at <paramref name="path"/> and returns its prices.</summary>
     /// <exception cref="PriceCatalogException">The file is missing, is not valid JSON or has an invalid entry. The message names each one.</exception>
@@ -69,7 +69,13 @@ public static class PriceCatalog
             }
 
             var price = new ModelPrice(
-                entry!.Provider!, entry.Model!, entry.Input!.Value, entry.Output!.Value, entry.CachedInput!.Value, entry.EffectiveFrom!.Value);
+                entry!.Provider!,
+                entry.Model!,
+                entry.Input!.Value,
+                entry.Output!.Value,
+                entry.CachedInput!.Value,
+                entry.EffectiveFrom!.Value,
+                entry.CacheWrite ?? 0m);
             if (!seen.Add((price.Provider, price.Model, price.EffectiveFrom)))
             {
                 errors.Add($"{label}: a second price for the same provider, model and effective_from {price.EffectiveFrom:yyyy-MM-dd}.");
@@ -114,33 +120,26 @@ public static class PriceCatalog
         ValidateAmount(entry.Input, "input", label, errors);
         ValidateAmount(entry.Output, "output", label, errors);
         ValidateAmount(entry.CachedInput, "cached_input", label, errors);
+        ValidateAmount(entry.CacheWrite, "cache_write", label, errors, optional: true);
 
-        if (entry.Input is { } input && entry.CachedInput is { } cachedInput && cachedInput > input)
+        if (PriceRules.ValidateCachedInput(entry.Input, entry.CachedInput, "input", "cached_input") is { } cachedInputError)
         {
-            errors.Add($"{label}: cached_input {cachedInput} is higher than input {input}. A cached token never costs more than an uncached one.");
+            errors.Add($"{label}: {cachedInputError}");
         }
 
         return errors;
     }
 
-    private static void ValidateAmount(decimal? amount, string field, string label, List<string> errors)
+    private static void ValidateAmount(decimal? amount, string field, string label, List<string> errors, bool optional = false)
     {
-        if (amount is null)
+        if (PriceRules.ValidateAmount(amount, field, optional) is { } error)
         {
-            errors.Add($"{label}: {field} is missing. Give the price in US dollars per million tokens.");
-        }
-        else if (amount < 0)
-        {
-            errors.Add($"{label}: {field} is negative ({amount}).");
-        }
-        else if (amount >= MaxPlausiblePerMillion)
-        {
-            errors.Add($"{label}: {field} is {amount}, not under {MaxPlausiblePerMillion} dollars per million tokens. Check the unit.");
+            errors.Add($"{label}: {error}");
         }
     }
 
     private sealed record CatalogFile(string? Currency, string? Unit, List<CatalogEntry?>? Prices);
 
     private sealed record CatalogEntry(
-        string? Provider, string? Model, decimal? Input, decimal? Output, decimal? CachedInput, DateOnly? EffectiveFrom);
+        string? Provider, string? Model, decimal? Input, decimal? Output, decimal? CachedInput, DateOnly? EffectiveFrom, decimal? CacheWrite);
 }

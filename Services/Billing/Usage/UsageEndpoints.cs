@@ -23,6 +23,10 @@ internal static class UsageEndpoints
             .WithName("RecordUsage")
             .WithSummary("Prices and records one usage row. A repeated request id returns the stored row.");
 
+        internalGroup.MapPost(BillingRoutes.RecordUsageBatch, RecordUsageBatchAsync)
+            .WithName("RecordUsageBatch")
+            .WithSummary("Prices and records many usage rows in one call, each once per request id, with one result per record.");
+
         var publicGroup = app.MapGroup(string.Empty)
             .RequireDatabaseReady()
             .WithTags("Usage");
@@ -44,18 +48,7 @@ internal static class UsageEndpoints
         }
 
         var ownerProblem = await ledger.CheckOwnerAsync(record.TenantId, record.KeyId, cancellationToken);
-        switch (ownerProblem)
-        {
-            case UsageOwnerProblem.UnknownTenant:
-                errors["tenant_id"] = [$"No tenant has id {record.TenantId}."];
-                break;
-            case UsageOwnerProblem.UnknownKey:
-                errors["key_id"] = [$"No API key has id {record.KeyId}."];
-                break;
-            case UsageOwnerProblem.KeyOfOtherTenant:
-                errors["key_id"] = [$"API key {record.KeyId} does not belong to tenant {record.TenantId}."];
-                break;
-        }
+        UsageRecordValidator.AddOwnerProblem(ownerProblem, record, errors);
 
         if (errors.Count > 0)
         {
@@ -63,6 +56,28 @@ internal static class UsageEndpoints
         }
 
         return TypedResults.Ok(await ledger.RecordAsync(record, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<UsageBatchResult>, ValidationProblem>> RecordUsageBatchAsync(
+        UsageBatch batch, UsageLedger ledger, CancellationToken cancellationToken)
+    {
+        if (batch.Records is null || batch.Records.Count == 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["records"] = ["records is required and must contain at least one usage record."],
+            });
+        }
+
+        if (batch.Records.Count > ValidateBillingClientOptions.MaxOutboxBatchSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["records"] = [$"records contains {batch.Records.Count} usage records. Send at most {ValidateBillingClientOptions.MaxOutboxBatchSize} per batch."],
+            });
+        }
+
+        return TypedResults.Ok(new UsageBatchResult(await ledger.RecordBatchAsync(batch.Records, cancellationToken)));
     }
 
     private static async Task<Results<Ok<UsageSummary>, JsonHttpResult<OpenAiErrorResponse>>> GetUsageSummaryAsync(

@@ -17,7 +17,7 @@ internal enum UsageOwnerProblem
 }
 
 /// <summary>Prices usage records and stores them in <c>usage_ledger</c>, once per request id.</summary>
-internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices, BudgetService budgets, ILogger<UsageLedger> logger)
+internal sealed partial class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices, BudgetService budgets, ILogger<UsageLedger> logger)
 {
     // Models already warned about as unpriced. Later records of the same model log at Debug so one
     // missing price does not flood the log.
@@ -59,29 +59,17 @@ internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices
         var occurredAt = record.OccurredAt.ToUniversalTime();
         var day = DateOnly.FromDateTime(occurredAt.UtcDateTime);
         var price = await prices.FindAsync(record.Provider, record.Model, day, cancellationToken);
-
-        decimal cost = 0m;
-        decimal savedCost = 0m;
-        if (price is not null)
-        {
-            var fullCost = PriceCalculator.Calculate(price, record.InputTokens, record.CachedInputTokens, record.OutputTokens);
-            if (record.CacheHit)
-            {
-                savedCost = fullCost;
-            }
-            else
-            {
-                cost = fullCost;
-            }
-        }
+        var (cost, savedCost) = Price(record, price);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO usage_ledger (request_id, tenant_id, key_id, service, provider, model, input_tokens,
-                                      cached_input_tokens, output_tokens, cache_hit, cost, saved_cost, priced, occurred_at)
+                                      cached_input_tokens, output_tokens, cache_hit, cost, saved_cost, priced, occurred_at,
+                                      cache_write_tokens)
             VALUES (@request_id, @tenant_id, @key_id, @service, @provider, @model, @input_tokens,
-                    @cached_input_tokens, @output_tokens, @cache_hit, @cost, @saved_cost, @priced, @occurred_at)
+                    @cached_input_tokens, @output_tokens, @cache_hit, @cost, @saved_cost, @priced, @occurred_at,
+                    @cache_write_tokens)
             ON CONFLICT (request_id) DO NOTHING
             """,
             connection))
@@ -100,6 +88,7 @@ internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices
             insert.Parameters.AddWithValue("saved_cost", savedCost);
             insert.Parameters.AddWithValue("priced", price is not null);
             insert.Parameters.AddWithValue("occurred_at", occurredAt);
+            insert.Parameters.AddWithValue("cache_write_tokens", record.CacheWriteTokens);
 
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
@@ -144,7 +133,8 @@ internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices
                    count(*) FILTER (WHERE cache_hit),
                    COALESCE(sum(input_tokens + output_tokens) FILTER (WHERE cache_hit), 0),
                    sum(saved_cost),
-                   count(*) FILTER (WHERE NOT priced)
+                   count(*) FILTER (WHERE NOT priced),
+                   COALESCE(sum(cache_write_tokens) FILTER (WHERE NOT cache_hit), 0)
             FROM usage_ledger
             WHERE tenant_id = @tenant_id AND occurred_at >= @start AND occurred_at < @end
             GROUP BY day, model
@@ -167,7 +157,8 @@ internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices
                 CacheHits: reader.GetInt64(7),
                 CacheHitTokens: reader.GetInt64(8),
                 CacheSavedCost: reader.GetDecimal(9),
-                UnpricedRequests: reader.GetInt64(10));
+                UnpricedRequests: reader.GetInt64(10),
+                CacheWriteTokens: reader.GetInt64(11));
             groups.Add(new UsageByDayAndModel(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), totals));
         }
 
@@ -183,7 +174,20 @@ internal sealed class UsageLedger(NpgsqlDataSource dataSource, PriceStore prices
         groups.Sum(g => g.Totals.CacheHits),
         groups.Sum(g => g.Totals.CacheHitTokens),
         groups.Sum(g => g.Totals.CacheSavedCost),
-        groups.Sum(g => g.Totals.UnpricedRequests));
+        groups.Sum(g => g.Totals.UnpricedRequests),
+        groups.Sum(g => g.Totals.CacheWriteTokens));
+
+    /// <summary>Returns the billed cost and, for a cache hit, the saved cost of a record at <paramref name="price"/>.</summary>
+    internal static (decimal Cost, decimal SavedCost) Price(UsageRecord record, ModelPrice? price)
+    {
+        if (price is null)
+        {
+            return (0m, 0m);
+        }
+
+        var fullCost = PriceCalculator.Calculate(price, record.InputTokens, record.CachedInputTokens, record.OutputTokens, record.CacheWriteTokens);
+        return record.CacheHit ? (0m, fullCost) : (fullCost, 0m);
+    }
 
     private static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 

@@ -39,11 +39,19 @@ internal static class UsageRecordValidator
         ValidateCount(record.InputTokens, "input_tokens", errors);
         ValidateCount(record.CachedInputTokens, "cached_input_tokens", errors);
         ValidateCount(record.OutputTokens, "output_tokens", errors);
+        ValidateCount(record.CacheWriteTokens, "cache_write_tokens", errors);
 
         if (record.CachedInputTokens > record.InputTokens && !errors.ContainsKey("cached_input_tokens"))
         {
             errors["cached_input_tokens"] =
                 [$"cached_input_tokens ({record.CachedInputTokens}) must not exceed input_tokens ({record.InputTokens}), which include the cached ones."];
+        }
+        else if (!errors.ContainsKey("cached_input_tokens") && !errors.ContainsKey("cache_write_tokens")
+                 && record.CachedInputTokens + record.CacheWriteTokens > record.InputTokens)
+        {
+            errors["cache_write_tokens"] =
+                [$"cached_input_tokens ({record.CachedInputTokens}) plus cache_write_tokens ({record.CacheWriteTokens}) must not exceed input_tokens ({record.InputTokens}). "
+                 + "For Anthropic, input_tokens is the sum of input_tokens, cache_read_input_tokens and cache_creation_input_tokens."];
         }
 
         if (record.OccurredAt == default)
@@ -52,6 +60,23 @@ internal static class UsageRecordValidator
         }
 
         return errors;
+    }
+
+    /// <summary>Adds the error that describes an owner problem of <paramref name="record"/>, if it has one.</summary>
+    public static void AddOwnerProblem(UsageOwnerProblem problem, UsageRecord record, Dictionary<string, string[]> errors)
+    {
+        switch (problem)
+        {
+            case UsageOwnerProblem.UnknownTenant:
+                errors["tenant_id"] = [$"No tenant has id {record.TenantId}."];
+                break;
+            case UsageOwnerProblem.UnknownKey:
+                errors["key_id"] = [$"No API key has id {record.KeyId}."];
+                break;
+            case UsageOwnerProblem.KeyOfOtherTenant:
+                errors["key_id"] = [$"API key {record.KeyId} does not belong to tenant {record.TenantId}."];
+                break;
+        }
     }
 
     private static void ValidateName(string? value, string field, Dictionary<string, string[]> errors)

@@ -27,4 +27,69 @@ public sealed class GoldenCostTests
 
         Assert.Equal(0.0064m, cost);
     }
+
+    [Fact]
+    public void Calculate_AnthropicResponseWithCacheWrite_MatchesGoldenCost()
+    {
+        // Anthropic's input_tokens (3) exclude cache_creation_input_tokens (12,304) and cache_read_input_tokens (0):
+        // 3 × 3 + 12,304 × 3.75 + 0 × 0.30 + 550 × 15 = 9 + 46,140 + 8,250 = 54,399 dollars per million tokens.
+        var price = new ModelPrice(
+            "anthropic", "golden", InputPerMillion: 3m, OutputPerMillion: 15m, CachedInputPerMillion: 0.30m, new DateOnly(2025, 1, 1), CacheWritePerMillion: 3.75m);
+        var usage = ProviderUsage.FromAnthropic(inputTokens: 3, cacheCreationInputTokens: 12_304, cacheReadInputTokens: 0, outputTokens: 550);
+
+        var cost = PriceCalculator.Calculate(price, usage);
+
+        Assert.Equal(0.054399m, cost);
+    }
+
+    [Fact]
+    public void Calculate_AnthropicResponseWithOwnPrices_MatchesHandComputedCost()
+    {
+        // 1,000 uncached × 0.80 + 5,000 read × 0.08 + 2,000 written × 1.00 + 400 output × 4.00
+        // = 800 + 400 + 2,000 + 1,600 = 4,800 dollars per million tokens.
+        var price = new ModelPrice(
+            "anthropic", "own", InputPerMillion: 0.80m, OutputPerMillion: 4m, CachedInputPerMillion: 0.08m, new DateOnly(2025, 1, 1), CacheWritePerMillion: 1m);
+        var usage = ProviderUsage.FromAnthropic(inputTokens: 1_000, cacheCreationInputTokens: 2_000, cacheReadInputTokens: 5_000, outputTokens: 400);
+
+        var cost = PriceCalculator.Calculate(price, usage);
+
+        Assert.Equal(0.0048m, cost);
+    }
+
+    [Fact]
+    public void FromAnthropic_CacheFields_AddsThemToInput()
+    {
+        var usage = ProviderUsage.FromAnthropic(inputTokens: 3, cacheCreationInputTokens: 12_304, cacheReadInputTokens: 700, outputTokens: 550);
+
+        Assert.Equal(13_007, usage.InputTokens);
+        Assert.Equal(700, usage.CachedInputTokens);
+        Assert.Equal(12_304, usage.CacheWriteTokens);
+        Assert.Equal(550, usage.OutputTokens);
+    }
+
+    [Fact]
+    public void FromOpenAi_CachedTokens_KeepsPromptTokensAsInput()
+    {
+        var usage = ProviderUsage.FromOpenAi(promptTokens: 1_239_328, cachedTokens: 1_188_096, completionTokens: 12_909);
+
+        Assert.Equal(1_239_328, usage.InputTokens);
+        Assert.Equal(1_188_096, usage.CachedInputTokens);
+        Assert.Equal(0, usage.CacheWriteTokens);
+        Assert.Equal(12_909, usage.OutputTokens);
+    }
+
+    [Fact]
+    public void FromOpenAi_CachedAbovePrompt_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProviderUsage.FromOpenAi(promptTokens: 10, cachedTokens: 11, completionTokens: 0));
+    }
+
+    [Fact]
+    public void Calculate_CacheWritesAboveUncachedInput_Throws()
+    {
+        var price = new ModelPrice("anthropic", "own", 3m, 15m, 0.30m, new DateOnly(2025, 1, 1), 3.75m);
+
+        Assert.Throws<ArgumentOutOfRangeException>(
+            () => PriceCalculator.Calculate(price, inputTokens: 100, cachedInputTokens: 60, outputTokens: 0, cacheWriteTokens: 41));
+    }
 }
