@@ -1,3 +1,4 @@
+using AspireAi.Completion.Providers;
 using Microsoft.Extensions.Options;
 
 namespace AspireAi.Completion;
@@ -8,8 +9,17 @@ public sealed class CompletionOptions
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Completion";
 
-    /// <summary>The OpenAI-compatible provider that serves chat completions.</summary>
+    /// <summary>The OpenAI-compatible provider that serves every model without its own <see cref="ModelPolicyOptions.Deployments"/>.</summary>
     public UpstreamOptions Upstream { get; set; } = new();
+
+    /// <summary>Provider accounts that model deployments point at, keyed by a name of the operator's choice.</summary>
+    public Dictionary<string, ProviderEndpointOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Model names that clients may use for another model, such as <c>fast</c> for <c>gpt-4o-mini</c>; one level deep.</summary>
+    public Dictionary<string, string> Aliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Retries and circuit breaking of provider calls.</summary>
+    public ProviderResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>The response cache's settings.</summary>
     public ResponseCacheOptions Cache { get; set; } = new();
@@ -44,6 +54,21 @@ public sealed class ModelPolicyOptions
     /// model, fewer output tokens, or both.
     /// </summary>
     public List<CostAlternativeOptions> Alternatives { get; set; } = [];
+
+    /// <summary>Where the model is served, load-balanced by weight; <c>Completion:Upstream</c> when empty.</summary>
+    public List<ModelDeploymentOptions> Deployments { get; set; } = [];
+
+    /// <summary>Models to try, in order, when every deployment of this one failed.</summary>
+    public List<string> Fallbacks { get; set; } = [];
+
+    /// <summary>Replaces <c>Completion:Upstream:AttemptTimeout</c> for this model.</summary>
+    public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>Replaces <c>Completion:Upstream:TotalTimeout</c> for this model.</summary>
+    public TimeSpan? TotalTimeout { get; set; }
+
+    /// <summary>Replaces <c>Completion:Upstream:IdleTimeout</c> for this model.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
 }
 
 /// <summary>One cheaper way to serve a request.</summary>
@@ -117,8 +142,11 @@ public sealed class UpstreamOptions
     /// <summary>How long one attempt may wait for the response headers (for a stream) or the whole body.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>How long a request may take across all its retries.</summary>
+    /// <summary>How long a request may take across all its retries, fallbacks and, for a stream, its whole body.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>How long a stream may go without an event (comments and keep-alives count) before it is cut.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>The exact-match response cache.</summary>
@@ -163,6 +191,13 @@ public sealed class ValidateCompletionOptions : IValidateOptions<CompletionOptio
         {
             failures.Add("Completion:Upstream:TotalTimeout must be at least Completion:Upstream:AttemptTimeout.");
         }
+
+        if (upstream.IdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Completion:Upstream:IdleTimeout must be positive.");
+        }
+
+        ProviderOptionsValidation.Validate(options, failures);
 
         if (options.Cache.DefaultTtl <= TimeSpan.Zero)
         {

@@ -7,6 +7,7 @@ using AspireAi.Completion.Chat;
 using AspireAi.Completion.CostControl;
 using AspireAi.Completion.Forwarding;
 using AspireAi.Completion.Jobs;
+using AspireAi.Completion.Providers;
 using AspireAi.Completion.RateLimiting;
 using AspireAi.Completion.Upstream;
 using AspireAi.Completion.Usage;
@@ -43,6 +44,9 @@ public static class CompletionServiceCollectionExtensions
         services.AddTransient<CostEstimator>();
         services.AddTransient<CostPlanner>();
         services.AddTransient<ChatCompletionPipeline>();
+        services.AddSingleton<ProviderCatalog>();
+        services.AddSingleton<CircuitBreaker>();
+        services.AddSingleton<ProviderRouter>();
         services.AddTransient<BatchRunner>();
         services.AddSingleton<JobStore>();
         services.AddHostedService<JobWorkerPool>();
@@ -64,6 +68,14 @@ public static class CompletionServiceCollectionExtensions
                 resilience.TotalRequestTimeout.Timeout = upstream.TotalTimeout;
                 resilience.CircuitBreaker.SamplingDuration = upstream.AttemptTimeout * 2;
             });
+
+        // Chat calls go through ProviderRouter, which retries, falls back, breaks circuits per
+        // deployment and enforces the attempt, total and idle timeouts itself, so this client has no
+        // resilience handler and no timeout of its own.
+#pragma warning disable EXTEXP0001
+        services.AddHttpClient(ProviderRouter.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
 
         // Embedding a batch of documents on a busy machine can take longer than the default 10 s
         // attempt timeout, and a retry would embed the whole batch again, so this client gets the

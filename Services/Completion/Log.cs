@@ -12,12 +12,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Upstream {Provider} returned {StatusCode} for request {RequestId}.")]
     public static partial void UpstreamFailed(ILogger logger, string provider, int statusCode, string requestId);
 
-    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Upstream {Provider} could not be reached for request {RequestId}.")]
-    public static partial void UpstreamUnreachable(ILogger logger, string provider, string requestId, Exception exception);
-
-    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Upstream {Provider} timed out for request {RequestId}.")]
-    public static partial void UpstreamTimedOut(ILogger logger, string provider, string requestId);
-
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Client disconnected from stream {RequestId} after {OutputTokens} output tokens; billing what was delivered.")]
     public static partial void StreamAbandoned(ILogger logger, string requestId, long outputTokens);
 

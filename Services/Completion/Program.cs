@@ -1,3 +1,4 @@
+using AspireAi.Completion.Anthropic;
 using AspireAi.Completion.Batch;
 using AspireAi.Completion.Chat;
 using AspireAi.Completion.Forwarding;
@@ -14,6 +15,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.MapDefaultEndpoints();
 app.MapChatCompletionEndpoints();
+app.MapMessageEndpoints();
 app.MapModelEndpoints();
 app.MapBatchEndpoints();
 app.MapJobEndpoints();

@@ -46,6 +46,7 @@ public static class EmbeddingSearchServiceExtensions
         {
             builder.AddQdrantClient(EmbeddingSearchOptions.QdrantConnectionName);
             services.AddSingleton<IVectorStore, QdrantVectorStore>();
+            services.AddExceptionHandler<QdrantUnavailableExceptionHandler>();
         }
         else
         {

@@ -62,4 +62,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2024, Level = LogLevel.Warning,
         Message = "Skipped {Path} in the vector data directory because its name is not a tenant folder or a collection log")]
     public static partial void UnknownPathSkipped(this ILogger logger, string path);
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Error,
+        Message = "Qdrant failed with {StatusCode} during {Method} {Path}; the request was answered with 503")]
+    public static partial void QdrantUnavailable(this ILogger logger, Exception exception, Grpc.Core.StatusCode statusCode, string method, string path);
 }

@@ -9,6 +9,7 @@ builder.AddEmbeddingSearchServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
 app.MapDefaultEndpoints();
 
 var api = app.MapGroup("/v1").RequireAuthorization();

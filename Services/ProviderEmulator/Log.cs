@@ -27,4 +27,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information,
         Message = "Rejected {Method} {Path} with status 401: {Reason}")]
     public static partial void ApiKeyRejected(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information,
+        Message = "Injecting a fault into {Path} for model {Model}, selected by {Source}; this attempt fails: {FailsThisAttempt}.")]
+    public static partial void FaultInjected(ILogger logger, string path, string model, string source, bool failsThisAttempt);
 }

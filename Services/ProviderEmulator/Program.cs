@@ -1,4 +1,5 @@
 using AspireAi.ProviderEmulator;
+using AspireAi.ProviderEmulator.Anthropic;
 using AspireAi.ProviderEmulator.Chat;
 using AspireAi.ProviderEmulator.Embeddings;
 using AspireAi.ProviderEmulator.Models;
@@ -12,6 +13,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapChatCompletionEndpoints();
+app.MapMessageEndpoints();
 app.MapEmbeddingEndpoints();
 app.MapModelEndpoints();
 

@@ -1,3 +1,4 @@
+using AspireAi.ProviderEmulator.Faults;
 using Microsoft.Extensions.Options;
 
 namespace AspireAi.ProviderEmulator;
@@ -21,6 +22,8 @@ public sealed class ProviderEmulatorOptions
         "gpt-4.1-nano",
         "text-embedding-3-small",
         "text-embedding-3-large",
+        "claude-sonnet-4",
+        "claude-3-5-haiku",
     ];
 
     /// <summary>
@@ -42,6 +45,13 @@ public sealed class ProviderEmulatorOptions
 
     /// <summary>The length of embedding vectors when a request does not set <c>dimensions</c>.</summary>
     public int EmbeddingDimensions { get; set; } = 1536;
+
+    /// <summary>
+    /// Faults injected into every chat and messages request for a model, keyed by model id. A model
+    /// named here is served even when <see cref="Models"/> does not list it. A request's
+    /// <c>x-emulator-fault</c> header replaces its model's fault.
+    /// </summary>
+    public Dictionary<string, EmulatedFault> Faults { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Reports every invalid <see cref="ProviderEmulatorOptions"/> value by its configuration key.</summary>
@@ -82,6 +92,11 @@ public sealed class ValidateProviderEmulatorOptions : IValidateOptions<ProviderE
         if (!double.IsFinite(options.TokensPerSecond) || options.TokensPerSecond < 0)
         {
             failures.Add($"{Section}:TokensPerSecond must be a finite number of tokens per second, 0 or more; use 0 for no delay.");
+        }
+
+        foreach (var (model, fault) in options.Faults)
+        {
+            failures.AddRange(fault.Validate($"{Section}:Faults:{model}"));
         }
 
         if (options.EmbeddingDimensions is < 1 or > ProviderEmulatorOptions.MaxEmbeddingDimensions)

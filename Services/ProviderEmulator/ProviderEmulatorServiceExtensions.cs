@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AspireAi.ProviderEmulator.Chat;
 using AspireAi.ProviderEmulator.Embeddings;
+using AspireAi.ProviderEmulator.Faults;
 using AspireAi.ProviderEmulator.Models;
 using AspireAi.ProviderEmulator.OpenAi;
 using AspireAi.Tokenization;
@@ -37,6 +38,8 @@ public static class ProviderEmulatorServiceExtensions
                 {
                     options.Models.AddRange(ProviderEmulatorOptions.DefaultModels);
                 }
+
+                options.Models.AddRange(options.Faults.Keys.Where(model => !options.Models.Contains(model, StringComparer.Ordinal)));
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProviderEmulatorOptions>, ValidateProviderEmulatorOptions>();
@@ -52,6 +55,7 @@ public static class ProviderEmulatorServiceExtensions
         services.AddSingleton<ChatCompletionService>();
         services.AddSingleton<EmbeddingGenerator>();
         services.AddSingleton<EmbeddingService>();
+        services.AddSingleton<FaultInjector>();
         services.AddHostedService<StartupLogger>();
 
         return builder;

@@ -26,6 +26,7 @@ public sealed class ProviderEmulatorOptionsTests
             TimeToFirstToken = TimeSpan.FromSeconds(-1),
             TokensPerSecond = double.NaN,
             EmbeddingDimensions = 0,
+            Faults = { ["flaky"] = new() { StatusCode = 200, FailedAttempts = 0 } },
         };
 
         var result = new ValidateProviderEmulatorOptions().Validate(null, options);
@@ -38,7 +39,9 @@ public sealed class ProviderEmulatorOptionsTests
         Assert.Contains(failures, failure => failure.StartsWith("ProviderEmulator:TimeToFirstToken ", StringComparison.Ordinal));
         Assert.Contains(failures, failure => failure.StartsWith("ProviderEmulator:TokensPerSecond ", StringComparison.Ordinal));
         Assert.Contains(failures, failure => failure.StartsWith("ProviderEmulator:EmbeddingDimensions ", StringComparison.Ordinal));
-        Assert.Equal(6, failures.Count);
+        Assert.Contains(failures, failure => failure.StartsWith("ProviderEmulator:Faults:flaky:StatusCode ", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("ProviderEmulator:Faults:flaky:FailedAttempts ", StringComparison.Ordinal));
+        Assert.Equal(8, failures.Count);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,13 +8,12 @@ using AspireAi.Completion.Budgets;
 using AspireAi.Completion.Caching;
 using AspireAi.Completion.CostControl;
 using AspireAi.Completion.RateLimiting;
-using AspireAi.Completion.Upstream;
+using AspireAi.Completion.Providers;
+using AspireAi.Completion.Streaming;
 using AspireAi.Completion.Usage;
 using AspireAi.ServiceDefaults.GenAi;
 using AspireAi.Tokenization;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using StackExchange.Redis;
 
 namespace AspireAi.Completion.Chat;
@@ -27,7 +25,8 @@ namespace AspireAi.Completion.Chat;
 /// the cache write and the response headers.
 /// </summary>
 public sealed class ChatCompletionPipeline(
-    UpstreamClient upstream,
+    ProviderRouter router,
+    ProviderCatalog catalog,
     ResponseCache cache,
     SingleFlight singleFlight,
     CostPlanner costPlanner,
@@ -147,7 +146,14 @@ public sealed class ChatCompletionPipeline(
             return Admission.Refused(requestLimit);
         }
 
-        var (plan, refusal) = await costPlanner.PlanAsync(upstream.Provider, request, cap, cancellationToken);
+        var model = catalog.ResolveAlias(request.Model);
+        if (!string.Equals(model, request.Model, StringComparison.Ordinal))
+        {
+            request.Body["model"] = model;
+            request = request with { Model = model };
+        }
+
+        var (plan, refusal) = await costPlanner.PlanAsync(catalog.PriceProvider(model), request, cap, cancellationToken);
         if (refusal is not null)
         {
             return Admission.Refused(refusal);
@@ -208,7 +214,7 @@ public sealed class ChatCompletionPipeline(
         if (admission.Cached is { } cached)
         {
             var cachedUsage = new ChatUsage(cached.Model, cached.InputTokens, cached.CachedInputTokens, cached.OutputTokens);
-            var hitCost = await usage.RecordAsync(requestId, identity, upstream.Provider, cachedUsage, cacheHit: true, admission.OccurredAt);
+            var hitCost = await usage.RecordAsync(requestId, identity, catalog.PriceProvider(plan.Request.Model), cachedUsage, cacheHit: true, admission.OccurredAt);
             return new ChatOutcome(StatusCodes.Status200OK, cached.Body, CostHeaders(hitCost, "hit", cached.Model, plan));
         }
 
@@ -238,42 +244,29 @@ public sealed class ChatCompletionPipeline(
     {
         var plan = admission.Plan!;
         var request = plan.Request;
-        using var activity = GenAiTelemetry.StartModelCall("chat", upstream.Provider, request.Model);
+        using var activity = GenAiTelemetry.StartModelCall("chat", catalog.PriceProvider(request.Model), request.Model);
         var started = Stopwatch.GetTimestamp();
 
-        using var response = await SendAsync(request, requestId, cancellationToken);
-        if (response.Failure is not null)
+        using var call = await router.SendAsync(request, stream: false, requestId, cancellationToken);
+        if (call.Failure is not null)
         {
-            return (response.Failure, null);
+            return (call.Failure, null);
         }
 
-        var content = await response.Message!.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.Message.IsSuccessStatusCode)
-        {
-            return (MapUpstreamError(response.Message, content, requestId), null);
-        }
-
-        JsonObject? body;
-        try
-        {
-            body = JsonNode.Parse(content) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
-
+        var provider = call.Deployment!.ProviderName;
+        var content = await call.ReadCompletionAsync(cancellationToken);
+        var body = ParseObject(content);
         if (body is null || body["error"] is not null)
         {
             // A provider error inside a 200 body is still an error.
-            Log.UpstreamFailed(logger, upstream.Provider, (int)response.Message.StatusCode, requestId);
-            return (ChatOutcome.Error(StatusCodes.Status502BadGateway, "The provider returned an error or an unreadable body with status 200.", "upstream_error", "upstream_invalid_response", "provider"), null);
+            Log.UpstreamFailed(logger, provider, StatusCodes.Status200OK, requestId);
+            return (UpstreamErrors.Map(UpstreamErrors.EffectiveStatus(StatusCodes.Status200OK, content), null, content), null);
         }
 
         var chatUsage = ChatUsage.FromResponse(body, request.Model) ?? CountUsage(request, body);
-        telemetry.RecordModelCall(activity, new ModelCallRecord("chat", upstream.Provider, request.Model, chatUsage.Model, chatUsage.InputTokens, chatUsage.OutputTokens, Stopwatch.GetElapsedTime(started)));
+        telemetry.RecordModelCall(activity, new ModelCallRecord("chat", provider, request.Model, chatUsage.Model, chatUsage.InputTokens, chatUsage.OutputTokens, Stopwatch.GetElapsedTime(started)));
 
-        var cost = await usage.RecordAsync(requestId, identity, upstream.Provider, chatUsage, cacheHit: false, admission.OccurredAt);
+        var cost = await usage.RecordAsync(requestId, identity, provider, chatUsage, cacheHit: false, admission.OccurredAt);
         if (admission.CacheWrite is { } write && ResponseCache.CreateEntry(body, chatUsage) is { } entry)
         {
             await TryStoreAsync(write.Key, entry, write.Ttl, requestId);
@@ -289,7 +282,7 @@ public sealed class ChatCompletionPipeline(
         if (admission.Cached is { } cached)
         {
             var cachedUsage = new ChatUsage(cached.Model, cached.InputTokens, cached.CachedInputTokens, cached.OutputTokens);
-            var hitCost = await usage.RecordAsync(requestId, identity, upstream.Provider, cachedUsage, cacheHit: true, admission.OccurredAt);
+            var hitCost = await usage.RecordAsync(requestId, identity, catalog.PriceProvider(plan.Request.Model), cachedUsage, cacheHit: true, admission.OccurredAt);
             WriteHeaders(context.Response, CostHeaders(hitCost, "hit", cached.Model, plan));
             await StartEventStreamAsync(context.Response);
             foreach (var chunk in CachedStream.ToChunks(JsonNode.Parse(cached.Body)!.AsObject(), cachedUsage, request.IncludeUsage))
@@ -326,64 +319,42 @@ public sealed class ChatCompletionPipeline(
     {
         var plan = admission.Plan!;
         var request = plan.Request;
-        using var activity = GenAiTelemetry.StartModelCall("chat", upstream.Provider, request.Model);
+        var aborted = context.RequestAborted;
+        using var activity = GenAiTelemetry.StartModelCall("chat", catalog.PriceProvider(request.Model), request.Model);
         var started = Stopwatch.GetTimestamp();
 
-        // Usage is always asked for, so the stream is billed from the provider's own counts; the
-        // usage chunk reaches the client only if the client asked for it too.
-        request.Body["stream_options"] = new JsonObject { ["include_usage"] = true };
-        using var response = await SendAsync(request, requestId, context.RequestAborted);
-        if (response.Failure is not null)
+        using var call = await router.SendAsync(request, stream: true, requestId, aborted);
+        if (call.Failure is not null)
         {
-            return (response.Failure.ToResult(), null);
+            return (call.Failure.ToResult(), null);
         }
 
-        if (!response.Message!.IsSuccessStatusCode)
-        {
-            var errorContent = await response.Message.Content.ReadAsStringAsync(context.RequestAborted);
-            return (MapUpstreamError(response.Message, errorContent, requestId).ToResult(), null);
-        }
-
+        var provider = call.Deployment!.ProviderName;
         var assembler = new StreamAssembler(request.Model);
         JsonObject? usageChunk = null;
-        var abandoned = false;
-        context.Response.Headers[CacheHeader] = admission.CacheStatus;
-        context.Response.Headers[ModelHeader] = request.Model;
-        WriteEstimateHeaders(context.Response, plan);
-        await StartEventStreamAsync(context.Response);
+        var responseStarted = false;
+        StreamEnd end;
         try
         {
-            await using var upstreamBody = await response.Message.Content.ReadAsStreamAsync(context.RequestAborted);
-            // StreamReader decodes UTF-8 across read boundaries, so a character split between two
-            // network reads comes out whole.
-            using var reader = new StreamReader(upstreamBody, Encoding.UTF8);
-            while (await reader.ReadLineAsync(context.RequestAborted) is { } line)
+            await using var upstreamBody = await call.Response!.Content.ReadAsStreamAsync(call.Token);
+            end = StreamEnd.Completed;
+            await foreach (var item in call.ReadEventsAsync(upstreamBody, request.Model))
             {
-                if (!line.StartsWith("data:", StringComparison.Ordinal))
-                {
-                    // Blank separators, comments (keep-alives) and event:, id: or retry: fields.
-                    continue;
-                }
-
-                var payload = line.AsSpan(5).Trim();
-                if (payload.SequenceEqual("[DONE]"))
+                if (item.Data == "[DONE]")
                 {
                     break;
                 }
 
-                JsonObject? chunk;
-                try
-                {
-                    chunk = JsonNode.Parse(payload.ToString()) as JsonObject;
-                }
-                catch (JsonException)
-                {
-                    chunk = null;
-                }
-
-                if (chunk is null)
+                if (ParseObject(item.Data) is not { } chunk)
                 {
                     continue;
+                }
+
+                if (!responseStarted && chunk["error"] is not null)
+                {
+                    // An error as the first event of a 200 stream is the provider's failure, and nothing was delivered.
+                    Log.UpstreamFailed(logger, provider, StatusCodes.Status200OK, requestId);
+                    return (UpstreamErrors.Map(UpstreamErrors.EffectiveStatus(StatusCodes.Status200OK, item.Data), null, item.Data).ToResult(), null);
                 }
 
                 if (assembler.Add(chunk))
@@ -392,26 +363,56 @@ public sealed class ChatCompletionPipeline(
                     continue;
                 }
 
-                await WriteEventAsync(context.Response, chunk, context.RequestAborted);
+                if (!responseStarted)
+                {
+                    await StartRelayAsync(context.Response, admission, request.Model);
+                    responseStarted = true;
+                }
+
+                // The provider's own bytes are relayed, so text reaches the client exactly as sent.
+                await WriteDataAsync(context.Response, item.Data, aborted);
             }
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception exception) when (exception is OperationCanceledException or IOException && aborted.IsCancellationRequested)
         {
-            abandoned = true;
+            end = StreamEnd.ClientLeft;
         }
-        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (call.TotalTimedOut)
         {
-            abandoned = true;
+            end = StreamEnd.TotalTimeout;
+        }
+        catch (UpstreamStreamCutException cut)
+        {
+            end = cut.Reason == StreamCutReason.IdleTimeout ? StreamEnd.IdleTimeout : StreamEnd.Interrupted;
         }
 
-        var chatUsage = assembler.Usage is { } reported && !abandoned
+        if (!responseStarted && end is StreamEnd.IdleTimeout or StreamEnd.TotalTimeout or StreamEnd.Interrupted)
+        {
+            // Nothing reached the client yet, so it gets a plain error response and nothing is billed.
+            Log.StreamCut(logger, requestId, end.ToString(), 0);
+            return ((end == StreamEnd.Interrupted ? UpstreamErrors.Unreachable() : UpstreamErrors.Timeout()).ToResult(), null);
+        }
+
+        var chatUsage = assembler.Usage is { } reported && end == StreamEnd.Completed
             ? reported with { Model = assembler.Model }
             : CountStreamUsage(request, assembler);
-        telemetry.RecordModelCall(activity, new ModelCallRecord("chat", upstream.Provider, request.Model, chatUsage.Model, chatUsage.InputTokens, chatUsage.OutputTokens, Stopwatch.GetElapsedTime(started)));
-        var cost = await usage.RecordAsync(requestId, identity, upstream.Provider, chatUsage, cacheHit: false, admission.OccurredAt);
-        if (abandoned)
+        telemetry.RecordModelCall(activity, new ModelCallRecord("chat", provider, request.Model, chatUsage.Model, chatUsage.InputTokens, chatUsage.OutputTokens, Stopwatch.GetElapsedTime(started)));
+        var cost = await usage.RecordAsync(requestId, identity, provider, chatUsage, cacheHit: false, admission.OccurredAt);
+        if (end == StreamEnd.ClientLeft)
         {
             Log.StreamAbandoned(logger, requestId, chatUsage.OutputTokens);
+            return (TypedResults.Empty, cost);
+        }
+
+        if (!responseStarted)
+        {
+            await StartRelayAsync(context.Response, admission, request.Model);
+        }
+
+        if (end != StreamEnd.Completed)
+        {
+            Log.StreamCut(logger, requestId, end.ToString(), chatUsage.OutputTokens);
+            await TryWriteStreamErrorAsync(context.Response, end);
             return (TypedResults.Empty, cost);
         }
 
@@ -439,6 +440,46 @@ public sealed class ChatCompletionPipeline(
         }
 
         return (TypedResults.Empty, cost);
+    }
+
+    private static async Task StartRelayAsync(HttpResponse response, Admission admission, string model)
+    {
+        response.Headers[CacheHeader] = admission.CacheStatus;
+        response.Headers[ModelHeader] = model;
+        WriteEstimateHeaders(response, admission.Plan!);
+        await StartEventStreamAsync(response);
+    }
+
+    /// <summary>Ends a stream that the provider cut with an error event in OpenAI's shape and no <c>[DONE]</c>, so clients see it as incomplete.</summary>
+    private static async Task TryWriteStreamErrorAsync(HttpResponse response, StreamEnd end)
+    {
+        var (message, code) = end switch
+        {
+            StreamEnd.IdleTimeout => ("The provider sent nothing within the idle timeout, so the stream was cut. The text so far was delivered and billed.", "upstream_idle_timeout"),
+            StreamEnd.TotalTimeout => ("The stream reached the request's total timeout. The text so far was delivered and billed.", "upstream_timeout"),
+            _ => ("The provider's stream broke off. The text so far was delivered and billed.", "upstream_stream_interrupted"),
+        };
+        var error = new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = "upstream_error", ["code"] = code } };
+        try
+        {
+            await WriteEventAsync(response, error, CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // The client left too; the usage is already recorded.
+        }
+    }
+
+    private static JsonObject? ParseObject(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task<IAsyncDisposable?> TryAcquireFlightAsync(string cacheKey, string requestId, CancellationToken cancellationToken)
@@ -475,63 +516,6 @@ public sealed class ChatCompletionPipeline(
         {
             Log.CacheUnavailable(logger, requestId, exception);
             return null;
-        }
-    }
-
-    private async Task<UpstreamResponse> SendAsync(ChatRequest request, string requestId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return new UpstreamResponse(await upstream.SendChatAsync(request.Body, request.Stream, cancellationToken), null);
-        }
-        catch (TimeoutRejectedException)
-        {
-            Log.UpstreamTimedOut(logger, upstream.Provider, requestId);
-            return new UpstreamResponse(null, ChatOutcome.Error(StatusCodes.Status504GatewayTimeout, "The provider did not answer in time.", "timeout", "upstream_timeout", "provider"));
-        }
-        catch (BrokenCircuitException exception)
-        {
-            Log.UpstreamUnreachable(logger, upstream.Provider, requestId, exception);
-            return new UpstreamResponse(null, ChatOutcome.Error(StatusCodes.Status502BadGateway, "The provider is failing and calls to it are paused for a short time. Retry shortly.", "upstream_error", "upstream_circuit_open", "provider"));
-        }
-        catch (HttpRequestException exception)
-        {
-            Log.UpstreamUnreachable(logger, upstream.Provider, requestId, exception);
-            return new UpstreamResponse(null, ChatOutcome.Error(StatusCodes.Status502BadGateway, "The provider could not be reached.", "upstream_error", "upstream_unreachable", "provider"));
-        }
-    }
-
-    private ChatOutcome MapUpstreamError(HttpResponseMessage response, string content, string requestId)
-    {
-        var status = (int)response.StatusCode;
-        Log.UpstreamFailed(logger, upstream.Provider, status, requestId);
-
-        if (status >= 500)
-        {
-            return ChatOutcome.Error(StatusCodes.Status502BadGateway, $"The provider failed with status {status}.", "upstream_error", "upstream_server_error", "provider");
-        }
-
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [ChatOutcome.ErrorSourceHeader] = "provider" };
-        if (response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter is { } retryAfter)
-        {
-            headers["Retry-After"] = retryAfter.ToString();
-        }
-
-        // A 4xx from the provider describes the client's request, so its body is passed on.
-        return IsJsonObject(content)
-            ? new ChatOutcome(status, content, headers)
-            : ChatOutcome.Error(status, $"The provider returned status {status}.", "upstream_error", "upstream_error", "provider", headers);
-    }
-
-    private static bool IsJsonObject(string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text) is JsonObject;
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 
@@ -631,11 +615,27 @@ public sealed class ChatCompletionPipeline(
         await response.StartAsync();
     }
 
+    private static async Task WriteDataAsync(HttpResponse response, string data, CancellationToken cancellationToken)
+    {
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes("data: " + data + "\n\n"), cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
+
     private static async Task WriteEventAsync(HttpResponse response, JsonObject chunk, CancellationToken cancellationToken)
     {
         var text = "data: " + chunk.ToJsonString() + "\n\n";
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>How a relayed stream ended.</summary>
+    private enum StreamEnd
+    {
+        Completed,
+        ClientLeft,
+        IdleTimeout,
+        TotalTimeout,
+        Interrupted,
     }
 
     /// <summary>What admission decided: a refusal, a cached answer, or a call to make.</summary>
@@ -653,10 +653,5 @@ public sealed class ChatCompletionPipeline(
 
         public static Admission FromCache(CostPlan plan, CachedCompletion cached, DateTimeOffset occurredAt) =>
             new(null, plan, cached, "hit", null, null, occurredAt);
-    }
-
-    private sealed record UpstreamResponse(HttpResponseMessage? Message, ChatOutcome? Failure) : IDisposable
-    {
-        public void Dispose() => Message?.Dispose();
     }
 }

@@ -3,7 +3,10 @@ using System.Text.Json;
 namespace AspireAi.EmbeddingSearch.Embeddings;
 
 /// <summary>The body of <c>POST /v1/embeddings</c>, as the OpenAI API defines it.</summary>
-/// <param name="Input">A string or an array of strings.</param>
+/// <param name="Input">
+/// A string, an array of strings, an array of cl100k_base token ids, or an array of such arrays;
+/// token ids are decoded to text before embedding (see <see cref="TokenArrayDecoder"/>).
+/// </param>
 /// <param name="Model">The model; the local model when absent.</param>
 /// <param name="EncodingFormat"><c>float</c> (the default) or <c>base64</c>.</param>
 /// <param name="Dimensions">The vector length; only the model's own length is accepted.</param>
@@ -26,7 +29,7 @@ public enum EmbeddingEncoding
 }
 
 /// <summary>An embeddings request after validation.</summary>
-/// <param name="Inputs">The non-empty input strings, in request order.</param>
+/// <param name="Inputs">The non-empty input texts in request order, token arrays already decoded.</param>
 /// <param name="Model">The canonical model name.</param>
 /// <param name="Encoding">The encoding of the vectors in the response.</param>
 public sealed record ValidatedEmbeddingRequest(IReadOnlyList<string> Inputs, string Model, EmbeddingEncoding Encoding);
@@ -45,6 +48,6 @@ public sealed record EmbeddingResponse(string Object, IReadOnlyList<EmbeddingIte
 public sealed record EmbeddingItem(string Object, int Index, object Embedding);
 
 /// <summary>The token usage of an embeddings response.</summary>
-/// <param name="PromptTokens">The tokens the model processed.</param>
+/// <param name="PromptTokens">The local model's tokens processed, which can differ from the number of token ids a request sent.</param>
 /// <param name="TotalTokens">The same as <paramref name="PromptTokens"/>; embeddings have no output tokens.</param>
 public sealed record EmbeddingUsage(long PromptTokens, long TotalTokens);

@@ -62,12 +62,12 @@ public static class EmbeddingRequestValidator
 
             case JsonValueKind.Undefined:
             case JsonValueKind.Null:
-                error = OpenAiError.InvalidRequest("input is required: send a string or an array of strings.", "input", "missing_input");
+                error = OpenAiError.InvalidRequest("input is required: send a string, an array of strings, an array of token ids or an array of token arrays.", "input", "missing_input");
                 return false;
 
             default:
                 error = OpenAiError.InvalidRequest(
-                    $"input must be a string or an array of strings, but is a JSON {DescribeKind(input.ValueKind)}.", "input", "invalid_input");
+                    $"input must be a string, an array of strings or token ids, or an array of token arrays, but is a JSON {DescribeKind(input.ValueKind)}.", "input", "invalid_input");
                 return false;
         }
     }
@@ -83,6 +83,18 @@ public static class EmbeddingRequestValidator
             return false;
         }
 
+        // An array of numbers is one input given as token ids, as the OpenAI API defines it.
+        if (input[0].ValueKind == JsonValueKind.Number)
+        {
+            if (!TokenArrayDecoder.TryDecode(input, "input", out var decoded, out error))
+            {
+                return false;
+            }
+
+            inputs = [decoded];
+            return true;
+        }
+
         if (count > MaxInputs)
         {
             error = OpenAiError.InvalidRequest(
@@ -92,27 +104,41 @@ public static class EmbeddingRequestValidator
             return false;
         }
 
+        // OpenAI accepts an array of strings or an array of token arrays, but not a mix of both.
+        var expectedKind = input[0].ValueKind == JsonValueKind.Array ? JsonValueKind.Array : JsonValueKind.String;
         var texts = new List<string>(count);
         var index = 0;
         foreach (var item in input.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String)
+            var path = string.Create(CultureInfo.InvariantCulture, $"input[{index}]");
+            if (item.ValueKind != expectedKind)
             {
+                var expected = expectedKind == JsonValueKind.Array ? "a token array, because input[0] is one" : "a string, because input[0] is one";
                 error = OpenAiError.InvalidRequest(
-                    string.Create(CultureInfo.InvariantCulture, $"input[{index}] is a JSON {DescribeKind(item.ValueKind)}, but every item must be a string. Token arrays are not supported."),
+                    $"{path} is a JSON {DescribeKind(item.ValueKind)}, but every item must be {expected}. Send either an array of strings or an array of token arrays.",
                     "input",
                     "invalid_input");
                 return false;
             }
 
-            var text = item.GetString()!;
-            if (text.Length == 0)
+            string text;
+            if (expectedKind == JsonValueKind.Array)
             {
-                error = OpenAiError.InvalidRequest(
-                    string.Create(CultureInfo.InvariantCulture, $"input[{index}] is an empty string. Remove it or send at least one character of text."),
-                    "input",
-                    "empty_input");
-                return false;
+                if (!TokenArrayDecoder.TryDecode(item, path, out var decoded, out error))
+                {
+                    return false;
+                }
+
+                text = decoded;
+            }
+            else
+            {
+                text = item.GetString()!;
+                if (text.Length == 0)
+                {
+                    error = OpenAiError.InvalidRequest($"{path} is an empty string. Remove it or send at least one character of text.", "input", "empty_input");
+                    return false;
+                }
             }
 
             texts.Add(text);

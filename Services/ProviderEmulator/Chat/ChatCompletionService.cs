@@ -22,6 +22,9 @@ internal sealed class ChatCompletionService(
     /// <summary>The data of the server-sent event that ends a stream, as OpenAI sends it.</summary>
     public const string DoneMarker = "[DONE]";
 
+    /// <summary>The JSON settings of the emulator's HTTP APIs: snake_case, nulls left out, raw UTF-8.</summary>
+    public JsonSerializerOptions SerializerOptions => jsonOptions.Value.SerializerOptions;
+
     public async Task<ChatCompletionResponse> CreateAsync(ChatCompletionPlan plan, CancellationToken cancellationToken)
     {
         var replies = GenerateReplies(plan);

@@ -39,7 +39,16 @@ public sealed class EmbeddingRequestValidatorTests
     [InlineData("""{"model":"all-minilm-l6-v2"}""", "input", "missing_input")]
     [InlineData("""{"input":null}""", "input", "missing_input")]
     [InlineData("""{"input":42}""", "input", "invalid_input")]
-    [InlineData("""{"input":[[1,2,3]]}""", "input", "invalid_input")]
+    [InlineData("""{"input":[[]]}""", "input", "empty_input")]
+    [InlineData("""{"input":[1.5]}""", "input", "invalid_input")]
+    [InlineData("""{"input":[1,"a"]}""", "input", "invalid_input")]
+    [InlineData("""{"input":[[1],"a"]}""", "input", "invalid_input")]
+    [InlineData("""{"input":["a",[1]]}""", "input", "invalid_input")]
+    [InlineData("""{"input":[[1],[2,{"x":1}]]}""", "input", "invalid_input")]
+    [InlineData("""{"input":[-1]}""", "input", "invalid_token_id")]
+    [InlineData("""{"input":[100256]}""", "input", "invalid_token_id")]
+    [InlineData("""{"input":[100257]}""", "input", "invalid_token_id")]
+    [InlineData("""{"input":[[10],[3000000000]]}""", "input", "invalid_input")]
     [InlineData("""{"input":"x","model":"text-embedding-3-small"}""", "model", "model_not_found")]
     [InlineData("""{"input":"x","encoding_format":"int8"}""", "encoding_format", "invalid_encoding_format")]
     [InlineData("""{"input":"x","dimensions":256}""", "dimensions", "invalid_dimensions")]
@@ -79,6 +88,55 @@ public sealed class EmbeddingRequestValidatorTests
         Assert.False(overLimitValid);
         Assert.Equal("too_many_inputs", error!.Code);
         Assert.Contains("2049", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryValidate_TokenArray_DecodesToOneText()
+    {
+        const string Text = "How do I parse a date from a string?";
+        var tokens = TokenArrayDecoder.Encode(Text);
+
+        var valid = EmbeddingRequestValidator.TryValidate(new EmbeddingRequest(JsonSerializer.SerializeToElement(tokens)), out var validated, out var error);
+
+        Assert.True(valid, error?.Message);
+        Assert.Equal([Text], validated!.Inputs);
+    }
+
+    [Fact]
+    public void TryValidate_TokenArrays_DecodeEachInput()
+    {
+        string[] texts = ["Grüße aus München", "東京の天気", "emoji 🚀 at the end"];
+        var tokens = texts.Select(TokenArrayDecoder.Encode).ToArray();
+
+        var valid = EmbeddingRequestValidator.TryValidate(new EmbeddingRequest(JsonSerializer.SerializeToElement(tokens)), out var validated, out var error);
+
+        Assert.True(valid, error?.Message);
+        Assert.Equal(texts, validated!.Inputs);
+    }
+
+    [Fact]
+    public void TryValidate_SpecialTokenId_ExplainsEncoding()
+    {
+        EmbeddingRequestValidator.TryValidate(Request("""{"input":[[9906],[9906,100257]]}"""), out _, out var error);
+
+        Assert.Equal("invalid_token_id", error!.Code);
+        Assert.Contains("input[1][1] is 100257", error.Message, StringComparison.Ordinal);
+        Assert.Contains(TokenArrayDecoder.EncodingName, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryValidate_TokenCount_LimitedPerInput()
+    {
+        var atLimit = new EmbeddingRequest(JsonSerializer.SerializeToElement(Enumerable.Repeat(9906, TokenArrayDecoder.MaxTokensPerInput)));
+        var overLimit = new EmbeddingRequest(JsonSerializer.SerializeToElement(Enumerable.Repeat(9906, TokenArrayDecoder.MaxTokensPerInput + 1)));
+
+        var atLimitValid = EmbeddingRequestValidator.TryValidate(atLimit, out _, out _);
+        var overLimitValid = EmbeddingRequestValidator.TryValidate(overLimit, out _, out var error);
+
+        Assert.True(atLimitValid);
+        Assert.False(overLimitValid);
+        Assert.Equal("too_many_tokens", error!.Code);
+        Assert.Contains("8193", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -49,7 +49,42 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
         // gpt-4o so the cost cap has something to choose.
         builder.CreateResourceBuilder<ProjectResource>("gateway")
             .WithEnvironment("Completion__Jobs__WorkerTimeout", "00:00:05")
-            .WithEnvironment("Completion__Models__gpt-4o__Alternatives__0__Model", "gpt-4o-mini");
+            .WithEnvironment("Completion__Models__gpt-4o__Alternatives__0__Model", "gpt-4o-mini")
+            .WithEnvironment("Completion__Resilience__BaseDelay", "00:00:00.100")
+            .WithEnvironment("Completion__Aliases__fast", "gpt-4o-mini")
+            .WithEnvironment("Completion__Models__fault-500-fallback__Fallbacks__0", "gpt-4o-mini")
+            .WithEnvironment("Completion__Models__fault-long-stream__AttemptTimeout", "00:00:01")
+            .WithEnvironment("Completion__Models__fault-long-stream__IdleTimeout", "00:00:01")
+            .WithEnvironment("Completion__Models__fault-stall__IdleTimeout", "00:00:01");
+
+        // claude-3-5-haiku is served through the emulator's Anthropic Messages API, so the gateway's
+        // translation to and from Anthropic's format runs against a real HTTP upstream.
+        var emulator = builder.CreateResourceBuilder<ProjectResource>("provider-emulator");
+        var emulatorKey = builder.CreateResourceBuilder(builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "provider-emulator-api-key"));
+        builder.CreateResourceBuilder<ProjectResource>("gateway")
+            .WithEnvironment("Completion__Providers__emulator-anthropic__Kind", "Anthropic")
+            .WithEnvironment("Completion__Providers__emulator-anthropic__LedgerName", "anthropic")
+            .WithEnvironment("Completion__Providers__emulator-anthropic__BaseUrl", emulator.GetEndpoint("http"))
+            .WithEnvironment("Completion__Providers__emulator-anthropic__ApiKey", emulatorKey)
+            .WithEnvironment("Completion__Models__claude-3-5-haiku__Deployments__0__Provider", "emulator-anthropic");
+
+        // Emulated provider faults, one model each, so gateway tests choose a fault by model name.
+        emulator
+            .WithEnvironment("ProviderEmulator__Faults__fault-split-utf8__SplitUtf8", "true")
+            .WithEnvironment("ProviderEmulator__Faults__fault-ping__Comments", "true")
+            .WithEnvironment("ProviderEmulator__Faults__fault-ping__CrLf", "true")
+            .WithEnvironment("ProviderEmulator__Faults__fault-slow__ChunkDelay", "00:00:00.200")
+            .WithEnvironment("ProviderEmulator__Faults__fault-long-stream__ChunkDelay", "00:00:00.250")
+            .WithEnvironment("ProviderEmulator__Faults__fault-stall__ChunkDelay", "00:00:03")
+            .WithEnvironment("ProviderEmulator__Faults__fault-503x2__StatusCode", "503")
+            .WithEnvironment("ProviderEmulator__Faults__fault-503x2__FailedAttempts", "2")
+            .WithEnvironment("ProviderEmulator__Faults__fault-429__StatusCode", "429")
+            .WithEnvironment("ProviderEmulator__Faults__fault-429__RetryAfterSeconds", "2")
+            .WithEnvironment("ProviderEmulator__Faults__fault-500__StatusCode", "500")
+            .WithEnvironment("ProviderEmulator__Faults__fault-500-fallback__StatusCode", "500")
+            .WithEnvironment("ProviderEmulator__Faults__fault-drop__DropAfterChunks", "4")
+            .WithEnvironment("ProviderEmulator__Faults__fault-error-in-body__ErrorInBody", "true")
+            .WithEnvironment("ProviderEmulator__Faults__fault-no-usage__OmitUsage", "true");
         _app = await builder.BuildAsync(buildTimeout.Token);
 
         using var startTimeout = new CancellationTokenSource(StartTimeout);
@@ -82,6 +117,14 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    /// <summary>Returns a client for billing's admin API that sends the admin key.</summary>
+    public HttpClient CreateBillingAdminClient()
+    {
+        var billing = App.CreateHttpClient("billing", "http");
+        billing.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
+        return billing;
     }
 
     /// <summary>Creates a hard monthly budget on a tenant's whole spend through billing's admin API.</summary>

@@ -155,6 +155,8 @@ public sealed class QdrantVectorStore(QdrantClient client, IOptions<EmbeddingSea
         try
         {
             // wait: true returns only once Qdrant has applied and persisted the batch to its write-ahead log.
+            // A failed batch throws out of the loop, so a partly written upsert is never reported as a
+            // success. The batches before it stay stored, and a retry overwrites them by point id.
             foreach (var batch in points.Chunk(_upsertBatchSize))
             {
                 await client.UpsertAsync(collectionName, batch, wait: true, cancellationToken: cancellationToken);
@@ -262,6 +264,9 @@ public sealed class QdrantVectorStore(QdrantClient client, IOptions<EmbeddingSea
         try
         {
             // The query API's nearest-neighbour query; the older Search call is deprecated in Qdrant.Client 1.20.
+            // TODO: hybrid search would go here as a query with two prefetches (this dense vector and a
+            // sparse keyword vector) fused by RRF. It needs a sparse vector in every collection and
+            // point, and the embedded index has no keyword index to give the same results.
             points = await client.QueryAsync(
                 CollectionName(tenantId, name),
                 query: query.Vector.ToArray(),

@@ -150,6 +150,36 @@ public sealed class QdrantVectorStoreRequestTests
     }
 
     [Fact]
+    public async Task UpsertAsync_SecondBatchUnavailable_Throws()
+    {
+        _invoker.Fail("/qdrant.Points/Upsert", StatusCode.Unavailable, succeedingCalls: 1);
+        var store = CreateStore(upsertBatchSize: 1);
+        VectorDocument[] documents =
+        [
+            new("a", "a", new Dictionary<string, JsonElement>(), TemporaryStore.UnitVector(0)),
+            new("b", "b", new Dictionary<string, JsonElement>(), TemporaryStore.UnitVector(1)),
+            new("c", "c", new Dictionary<string, JsonElement>(), TemporaryStore.UnitVector(2)),
+        ];
+
+        var exception = await Assert.ThrowsAsync<RpcException>(() => store.UpsertAsync(Tenant, "docs", documents, _cancellationToken));
+
+        Assert.Equal(StatusCode.Unavailable, exception.StatusCode);
+        Assert.Equal(["/qdrant.Points/Upsert", "/qdrant.Points/Upsert"], _invoker.Calls.Select(call => call.Method));
+    }
+
+    [Fact]
+    public async Task UpsertAsync_ClosedPort_ThrowsUnavailable()
+    {
+        using var client = new QdrantClient("127.0.0.1", ClosedPort(), https: false, grpcTimeout: TimeSpan.FromSeconds(10));
+        var store = new QdrantVectorStore(client, Options.Create(new EmbeddingSearchOptions()), TimeProvider.System);
+        VectorDocument[] documents = [new("a", "a", new Dictionary<string, JsonElement>(), TemporaryStore.UnitVector(0))];
+
+        var exception = await Assert.ThrowsAsync<RpcException>(() => store.UpsertAsync(Tenant, "docs", documents, _cancellationToken));
+
+        Assert.Equal(StatusCode.Unavailable, exception.StatusCode);
+    }
+
+    [Fact]
     public async Task SearchAsync_Filter_SendsTenantScopedQuery()
     {
         var hitPayload = new ScoredPoint { Score = 0.75f, Id = PointIds.For(Tenant, "docs", "a", 1) };
@@ -314,6 +344,16 @@ public sealed class QdrantVectorStoreRequestTests
 
         Assert.Empty(collections);
         Assert.Equal(["/qdrant.Collections/List"], _invoker.Calls.Select(call => call.Method));
+    }
+
+    /// <summary>Returns a loopback port that nothing listens on: one the system just assigned and released.</summary>
+    internal static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private static float[] DenseData(Vector vector) => vector.Dense?.Data.ToArray() ?? [];

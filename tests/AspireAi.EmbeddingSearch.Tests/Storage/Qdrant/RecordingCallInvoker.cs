@@ -10,7 +10,7 @@ namespace AspireAi.EmbeddingSearch.Tests.Storage.Qdrant;
 public sealed class RecordingCallInvoker : CallInvoker
 {
     private readonly Dictionary<string, Func<IMessage, IMessage>> _responders = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, StatusCode> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (StatusCode Status, int SucceedingCalls)> _failures = new(StringComparer.Ordinal);
 
     public List<RecordedCall> Calls { get; } = [];
 
@@ -21,10 +21,13 @@ public sealed class RecordingCallInvoker : CallInvoker
         return this;
     }
 
-    /// <summary>Fails calls of <paramref name="method"/> with <paramref name="status"/>, as a server would.</summary>
-    public RecordingCallInvoker Fail(string method, StatusCode status)
+    /// <summary>
+    /// Fails calls of <paramref name="method"/> with <paramref name="status"/>, as a server would,
+    /// after the first <paramref name="succeedingCalls"/> calls of it have succeeded.
+    /// </summary>
+    public RecordingCallInvoker Fail(string method, StatusCode status, int succeedingCalls = 0)
     {
-        _failures[method] = status;
+        _failures[method] = (status, succeedingCalls);
         return this;
     }
 
@@ -36,8 +39,10 @@ public sealed class RecordingCallInvoker : CallInvoker
     {
         var message = (IMessage)request;
         Calls.Add(new RecordedCall(method.FullName, message, options.Headers, options.Deadline));
-        if (_failures.TryGetValue(method.FullName, out var status))
+        if (_failures.TryGetValue(method.FullName, out var planned)
+            && Calls.Count(call => call.Method == method.FullName) > planned.SucceedingCalls)
         {
+            var status = planned.Status;
             var failure = new RpcException(new Status(status, $"{method.FullName} failed in the test."));
             return new AsyncUnaryCall<TResponse>(
                 Task.FromException<TResponse>(failure), Task.FromResult(new Metadata()), () => new Status(status, string.Empty), () => [], () => { });
