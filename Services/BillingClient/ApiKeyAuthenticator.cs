@@ -28,7 +28,8 @@ public sealed class ApiKeyAuthenticator(
 
         // The cache is keyed by a hash so plaintext keys never sit in memory longer than a request.
         var cacheKey = "apikey:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
-        if (cache.TryGetValue(cacheKey, out CachedIdentity? cached) && cached is not null)
+        if (cache.TryGetValue(cacheKey, out CachedIdentity? cached) && cached is not null
+            && !(cached.Identity is { } cachedIdentity && revokedKeys.ChangedAt(cachedIdentity.KeyId) is { } changedAt && changedAt >= cached.CachedAt))
         {
             if (cached.Identity is null || !revokedKeys.Contains(cached.Identity.KeyId))
             {
@@ -57,9 +58,10 @@ public sealed class ApiKeyAuthenticator(
     {
         if (duration > TimeSpan.Zero)
         {
-            cache.Set(cacheKey, new CachedIdentity(identity), duration);
+            cache.Set(cacheKey, new CachedIdentity(identity, time.GetUtcNow()), duration);
         }
     }
 
-    private sealed record CachedIdentity(ApiKeyIdentity? Identity);
+    /// <summary>A cached check and when it was made; a rotation seen after that instant makes it stale.</summary>
+    private sealed record CachedIdentity(ApiKeyIdentity? Identity, DateTimeOffset CachedAt);
 }

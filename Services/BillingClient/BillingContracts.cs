@@ -194,7 +194,8 @@ public sealed record UsageBatchResult(IReadOnlyList<UsageBatchItem> Items);
 /// <param name="Errors">The problems of an invalid record keyed by JSON field name; billing never accepts it as it is.</param>
 public sealed record UsageBatchItem(string RequestId, UsageRecorded? Recorded, IReadOnlyDictionary<string, string[]>? Errors);
 
-/// <summary>The API keys revoked since an instant.</summary>
+/// <summary>The API keys revoked, or changed by a rotation, since an instant.</summary>
 /// <param name="Since">The start of the window, inclusive.</param>
 /// <param name="KeyIds">The ids of the keys revoked in the window.</param>
-public sealed record RevokedKeyList(DateTimeOffset Since, IReadOnlyList<Guid> KeyIds);
+/// <param name="ChangedKeyIds">The ids of the keys whose expiry a rotation changed in the window; a cached check of them is stale.</param>
+public sealed record RevokedKeyList(DateTimeOffset Since, IReadOnlyList<Guid> KeyIds, IReadOnlyList<Guid>? ChangedKeyIds = null);

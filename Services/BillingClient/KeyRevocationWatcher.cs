@@ -10,14 +10,32 @@ namespace AspireAi.BillingClient;
 public sealed class RevokedKeySet
 {
     private FrozenSet<Guid> _keyIds = FrozenSet<Guid>.Empty;
+    private FrozenDictionary<Guid, DateTimeOffset> _changedSeenAt = FrozenDictionary<Guid, DateTimeOffset>.Empty;
 
     /// <summary>True when <paramref name="keyId"/> was in the last list billing returned.</summary>
     /// <param name="keyId">The key's id.</param>
     /// <returns>Whether the key is revoked.</returns>
     public bool Contains(Guid keyId) => Volatile.Read(ref _keyIds).Contains(keyId);
 
+    /// <summary>
+    /// Returns when this replica first saw that a rotation changed the key's expiry, or
+    /// <see langword="null"/> when no recent rotation changed it. A check cached before that instant is stale.
+    /// </summary>
+    /// <param name="keyId">The key's id.</param>
+    /// <returns>The instant, or <see langword="null"/>.</returns>
+    public DateTimeOffset? ChangedAt(Guid keyId) =>
+        Volatile.Read(ref _changedSeenAt).TryGetValue(keyId, out var seenAt) ? seenAt : null;
+
     /// <summary>Replaces the set with the keys of a newer list.</summary>
     internal void Replace(IEnumerable<Guid> keyIds) => Volatile.Write(ref _keyIds, keyIds.ToFrozenSet());
+
+    /// <summary>Replaces the changed keys, keeping the first-seen instant of keys already known.</summary>
+    internal void ReplaceChanged(IEnumerable<Guid> keyIds, DateTimeOffset now)
+    {
+        var previous = Volatile.Read(ref _changedSeenAt);
+        var next = keyIds.Distinct().ToFrozenDictionary(id => id, id => previous.TryGetValue(id, out var seenAt) ? seenAt : now);
+        Volatile.Write(ref _changedSeenAt, next);
+    }
 }
 
 /// <summary>
@@ -57,6 +75,7 @@ internal sealed class KeyRevocationWatcher(
             {
                 var revoked = await services.GetRequiredService<BillingApiClient>().GetRevokedKeysAsync(since, stoppingToken);
                 revokedKeys.Replace(revoked.KeyIds);
+                revokedKeys.ReplaceChanged(revoked.ChangedKeyIds ?? [], time.GetUtcNow());
                 if (failing)
                 {
                     Log.RevocationPollRecovered(logger);

@@ -111,6 +111,37 @@ public class GatewayJobTests(AspireAiAppFixture fixture)
     }
 
     [Fact]
+    public async Task Job_CancelledWhileRunning_StopsAndBillsNothing()
+    {
+        var tenant = await fixture.CreateTenantAsync(Cancellation);
+        using var http = tenant.CreateHttpClient();
+        var hanging = Enumerable.Range(0, 10).Select(index => new { model = "fault-hang", messages = new[] { new { role = "user", content = $"Hang {index}" } } }).ToArray();
+        using var submitted = await http.PostAsJsonAsync("/v1/jobs", new { type = "chat.batch", request = hanging }, Cancellation);
+        var statusUrl = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("status_url").GetString()!;
+        var deadline = DateTime.UtcNow + PollTimeout;
+        while ((await http.GetFromJsonAsync<JsonElement>(statusUrl, Cancellation)).GetProperty("status").GetString() == "queued" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Cancellation);
+        }
+
+        using var cancelled = await http.DeleteAsync(statusUrl, Cancellation);
+        var resultDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        JsonElement job;
+        do
+        {
+            await Task.Delay(200, Cancellation);
+            job = await http.GetFromJsonAsync<JsonElement>(statusUrl, Cancellation);
+        }
+        while (job.GetProperty("result").ValueKind == JsonValueKind.Null && DateTime.UtcNow < resultDeadline);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("cancelled", job.GetProperty("status").GetString());
+        Assert.Equal("aspireai_job_cancelled", job.GetProperty("result").GetProperty("error").GetProperty("code").GetString());
+        var total = (await http.GetFromJsonAsync<JsonElement>("/v1/usage", Cancellation)).GetProperty("total");
+        Assert.Equal(0, total.GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
     public async Task Job_WorkerDiedMidJob_IsRequeuedAndCompleted()
     {
         var tenant = await fixture.CreateTenantAsync(Cancellation);

@@ -182,7 +182,9 @@ internal static class ApiKeyEndpoints
             });
         }
 
-        return TypedResults.Ok(new RevokedKeyList(start, await keys.ListRevokedSinceAsync(start, cancellationToken)));
+        var revoked = await keys.ListRevokedSinceAsync(start, cancellationToken);
+        var rotated = await keys.ListRotatedSinceAsync(start, cancellationToken);
+        return TypedResults.Ok(new RevokedKeyList(start, revoked, rotated));
     }
 
     private static ProblemHttpResult KeyNotFound(Guid keyId) => TypedResults.Problem(

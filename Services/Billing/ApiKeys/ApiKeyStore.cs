@@ -122,6 +122,23 @@ internal sealed class ApiKeyStore(NpgsqlDataSource dataSource)
         return (outcome, new RotatedApiKey(created, old with { ExpiresAt = oldKeyExpiresAt.ToUniversalTime() }), old);
     }
 
+    /// <summary>Returns the ids of the keys that a rotation at or after <paramref name="since"/> gave a new expiry.</summary>
+    public async Task<IReadOnlyList<Guid>> ListRotatedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT DISTINCT replaces_key_id FROM api_keys WHERE replaces_key_id IS NOT NULL AND created_at >= @since");
+        command.Parameters.AddWithValue("since", since.ToUniversalTime());
+
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>Returns the ids of the keys revoked at or after <paramref name="since"/>.</summary>
     public async Task<IReadOnlyList<Guid>> ListRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {

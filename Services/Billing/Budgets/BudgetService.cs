@@ -210,7 +210,7 @@ internal sealed class BudgetService(
         var budget = target.Budget;
         var period = budget.Period == BudgetPeriod.Daily ? "daily" : "monthly";
         Log.BudgetExceeded(logger, request.RequestId, budget.Id, budget.Scope, period, spend, reserved, budget.LimitUsd, request.EstimatedCost);
-        var message = $"The {period} {DescribeScope(budget)} budget of ${budget.LimitUsd:0.00########} is used up: ${spend:0.00########} spent "
+        var message = $"The {period} {DescribeScope(budget)} budget of ${budget.LimitUsd:0.00########} has no room for this request: ${spend:0.00########} spent "
             + $"and ${reserved:0.00########} held by running requests, and this request is estimated at ${request.EstimatedCost:0.00########}. "
             + $"It renews at {target.Window.End:yyyy-MM-dd HH:mm} UTC; ask your administrator to raise or reset budget {budget.Id} sooner.";
         return Refuse(BudgetExceededCode, message, target, spend, reserved, request.EstimatedCost);

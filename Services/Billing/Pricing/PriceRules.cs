@@ -31,7 +31,7 @@ internal static class PriceRules
         {
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"{field} is {amount}, not under {MaxPlausiblePerMillion} dollars per million tokens. Check the unit: a price per thousand tokens must be multiplied by 1000.");
+                $"{field} is {amount}, not under {MaxPlausiblePerMillion} dollars per million tokens. Prices are in US dollars per million tokens: check that the amount is not in cents or another currency.");
         }
 
         return null;

@@ -48,7 +48,7 @@ public sealed class ApiKeyFilter(ApiKeyAuthenticator authenticator, ILogger<ApiK
         var key = ReadApiKey(httpContext.Request);
         if (key is null)
         {
-            return OpenAiErrors.InvalidApiKey("No API key was sent. Send it as 'Authorization: Bearer <key>'.");
+            return OpenAiErrors.InvalidApiKey("No API key was sent. Send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.");
         }
 
         ApiKeyIdentity? identity;

@@ -68,29 +68,57 @@ public static class ChatCompletionEndpoints
 
     private static async Task<IResult> ListModelsAsync(HttpContext context, UpstreamClient upstream, IOptions<CompletionOptions> options)
     {
-        using var response = await upstream.GetModelsAsync(context.RequestAborted);
-        var content = await response.Content.ReadAsStringAsync(context.RequestAborted);
-        if (!response.IsSuccessStatusCode)
+        string content;
+        try
         {
+            using var response = await upstream.GetModelsAsync(context.RequestAborted);
+            content = await response.Content.ReadAsStringAsync(context.RequestAborted);
+            if (!response.IsSuccessStatusCode)
+            {
+                return OpenAiErrors.Result(
+                    StatusCodes.Status502BadGateway,
+                    $"The provider returned {(int)response.StatusCode} when listing models.",
+                    "upstream_error",
+                    null,
+                    "upstream_error");
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException)
+        {
+            var timedOut = exception is Polly.Timeout.TimeoutRejectedException;
             return OpenAiErrors.Result(
-                StatusCodes.Status502BadGateway,
-                $"The provider returned {(int)response.StatusCode} when listing models.",
-                "upstream_error",
+                timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+                timedOut ? "The provider did not list its models in time." : "The provider could not be reached to list its models.",
+                timedOut ? "timeout" : "upstream_error",
                 null,
-                "upstream_error");
+                timedOut ? "upstream_timeout" : "upstream_unreachable");
         }
 
-        // The local embedding model is served by embedding-search behind this gateway, so clients
-        // find it in the same list as the provider's models.
-        if (options.Value.EmbeddingSearchBaseAddress is not null
-            && TryParseObject(content) is { } list && list["data"] is JsonArray models
-            && !models.Any(model => model?["id"]?.GetValueKind() == JsonValueKind.String && model["id"]!.GetValue<string>() == LocalEmbeddingModel))
+        if (TryParseObject(content) is not { } list || list["data"] is not JsonArray models)
         {
-            models.Add(new JsonObject { ["id"] = LocalEmbeddingModel, ["object"] = "model", ["created"] = 0, ["owned_by"] = "aspireai" });
-            content = list.ToJsonString();
+            return TypedResults.Text(content, "application/json");
         }
 
-        return TypedResults.Text(content, "application/json");
+        // Clients also find the models the gateway itself knows: its aliases, models routed to other
+        // providers, and the local embedding model that embedding-search serves behind it.
+        var settings = options.Value;
+        var extra = settings.Aliases.Keys
+            .Concat(settings.Models.Where(pair => pair.Value.Deployments.Count > 0).Select(pair => pair.Key));
+        if (settings.EmbeddingSearchBaseAddress is not null)
+        {
+            extra = extra.Append(LocalEmbeddingModel);
+        }
+
+        var listed = models
+            .Select(model => model?["id"]?.GetValueKind() == JsonValueKind.String ? model["id"]!.GetValue<string>() : null)
+            .OfType<string>()
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var id in extra.Where(listed.Add))
+        {
+            models.Add(new JsonObject { ["id"] = id, ["object"] = "model", ["created"] = 0, ["owned_by"] = "aspireai" });
+        }
+
+        return TypedResults.Text(list.ToJsonString(), "application/json");
     }
 
     private static JsonObject? TryParseObject(string content)

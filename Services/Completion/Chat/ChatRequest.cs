@@ -64,6 +64,23 @@ public sealed record ChatRequest(JsonObject Body, string Model, bool Stream, boo
             }
         }
 
+        foreach (var field in new[] { "max_tokens", "max_completion_tokens" })
+        {
+            if (body[field] is JsonNode limit && limit.GetValueKind() != JsonValueKind.Null
+                && (limit.GetValueKind() != JsonValueKind.Number || !limit.AsValue().TryGetValue(out int tokens) || tokens < 1))
+            {
+                error = ($"'{field}' must be a positive whole number of tokens.", field);
+                return false;
+            }
+        }
+
+        if (body["n"] is JsonNode choices && choices.GetValueKind() != JsonValueKind.Null
+            && (choices.GetValueKind() != JsonValueKind.Number || !choices.AsValue().TryGetValue(out int n) || n is < 1 or > 128))
+        {
+            error = ("'n' must be a whole number from 1 to 128.", "n");
+            return false;
+        }
+
         var stream = false;
         if (body["stream"] is JsonNode streamNode)
         {

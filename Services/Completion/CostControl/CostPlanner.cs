@@ -55,7 +55,7 @@ public sealed class CostPlanner(CostEstimator estimator, IOptions<CompletionOpti
 
         var message = string.Create(
             CultureInfo.InvariantCulture,
-            $"The request's estimated cost is above its cap of ${cap}: {string.Join("; ", tried)}. Raise the cap, lower max_tokens, choose a cheaper model, or configure cheaper alternatives for {request.Model}.");
+            $"The request cannot be served within its cost cap of ${cap}: {string.Join("; ", tried)}. Raise the cap, lower max_tokens, choose a cheaper or priced model, or configure cheaper alternatives for {request.Model}.");
         return (null, ChatOutcome.Error(StatusCodes.Status402PaymentRequired, message, "insufficient_quota", "aspireai_cost_cap_exceeded", "gateway"));
     }
 

@@ -43,6 +43,9 @@ public static class ForwardedEndpoints
         group.MapGet("/usage", ForwardToBillingAsync)
             .WithName("GetUsage")
             .WithSummary("Summarises the caller's usage and cost by day and model.");
+        group.MapGet("/usage/report", ForwardToBillingAsync)
+            .WithName("GetUsageReport")
+            .WithSummary("Reports the caller's usage and cost grouped by day, month, model, key or service, as JSON or CSV.");
 
         return group;
     }

@@ -96,7 +96,8 @@ public static class JobEndpoints
 
         if (!await store.CancelAsync(id))
         {
-            return OpenAiErrors.Result(StatusCodes.Status409Conflict, $"Job '{id}' has already finished with status {job.Status}.", "invalid_request_error", "id", "job_finished");
+            var finished = await store.GetAsync(id, job.Identity.TenantId);
+            return OpenAiErrors.Result(StatusCodes.Status409Conflict, $"Job '{id}' has already finished with status {finished?.Status ?? "unknown"}.", "invalid_request_error", "id", "job_finished");
         }
 
         return TypedResults.Ok(Describe((await store.GetAsync(id, job.Identity.TenantId))!, $"/v1/jobs/{id}"));

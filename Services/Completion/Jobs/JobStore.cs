@@ -137,7 +137,10 @@ public sealed class JobStore(IConnectionMultiplexer redis, IOptions<CompletionOp
         return (long)await Database.ScriptEvaluateAsync(script, [JobKey(id)]) == 1;
     }
 
-    /// <summary>Stores a finished job's result, unless it was cancelled, and removes it from the worker's list.</summary>
+    /// <summary>
+    /// Stores a finished job's status and result and removes it from the worker's list. A job cancelled
+    /// meanwhile keeps its cancelled status and gets the result of what had already run.
+    /// </summary>
     /// <param name="workerId">The worker.</param>
     /// <param name="id">The job id.</param>
     /// <param name="status">The final status.</param>
@@ -149,6 +152,8 @@ public sealed class JobStore(IConnectionMultiplexer redis, IOptions<CompletionOp
             local current = redis.call('HGET', KEYS[1], 'status')
             if current == 'queued' or current == 'running' then
               redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'completed_at', ARGV[3])
+            elseif current == 'cancelled' then
+              redis.call('HSET', KEYS[1], 'result', ARGV[2])
             end
             if current then
               redis.call('EXPIRE', KEYS[1], ARGV[4])

@@ -22,6 +22,7 @@ public sealed class JobWorkerPool(
     ILogger<JobWorkerPool> logger) : BackgroundService
 {
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan CancellationPollInterval = TimeSpan.FromMilliseconds(250);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -86,11 +87,20 @@ public sealed class JobWorkerPool(
         Log.JobStarted(logger, id, job.Identity.TenantId, workerId);
         string status;
         string result;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var watcher = WatchForCancellationAsync(id, cancellation);
         await using (var scope = scopes.CreateAsyncScope())
         {
             try
             {
-                (status, result) = await ExecuteJobAsync(scope.ServiceProvider, job, stoppingToken);
+                (status, result) = await ExecuteJobAsync(scope.ServiceProvider, job, cancellation.Token);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                // Cancelled through the API: the job keeps its cancelled status, and only the items
+                // that had already started were run and billed.
+                status = JobStatus.Cancelled;
+                result = new JsonObject { ["error"] = new JsonObject { ["message"] = "The job was cancelled before it finished.", ["code"] = "aspireai_job_cancelled" } }.ToJsonString();
             }
             catch (Exception exception) when (exception is JsonException or InvalidOperationException or HttpRequestException)
             {
@@ -100,8 +110,34 @@ public sealed class JobWorkerPool(
             }
         }
 
+        await cancellation.CancelAsync();
+        await watcher;
         await store.CompleteAsync(workerId, id, status, result);
         Log.JobFinished(logger, id, status);
+    }
+
+    private async Task WatchForCancellationAsync(string id, CancellationTokenSource cancellation)
+    {
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                await Task.Delay(CancellationPollInterval, cancellation.Token);
+                var job = await store.GetAsync(id, tenantId: null);
+                if (job is null || job.Status == JobStatus.Cancelled)
+                {
+                    await cancellation.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The job finished, or was cancelled: either way the watch is over.
+        }
+        catch (RedisException exception)
+        {
+            Log.JobQueueUnavailable(logger, exception);
+        }
     }
 
     private static async Task<(string Status, string Result)> ExecuteJobAsync(IServiceProvider services, Job job, CancellationToken stoppingToken)

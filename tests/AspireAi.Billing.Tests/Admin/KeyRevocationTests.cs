@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using AspireAi.Billing.Tests.Infrastructure;
 using AspireAi.BillingClient;
 using Microsoft.Extensions.Configuration;
@@ -46,6 +47,36 @@ public sealed class KeyRevocationTests(BillingAppFixture fixture) : IClassFixtur
         Assert.True(revoked.IsSuccessStatusCode);
         Assert.Null(after);
         Assert.Equal(otherKey.Id, other!.KeyId);
+    }
+
+    [Fact]
+    public async Task Authenticate_CachedKeyRotated_RejectedSoonAfterNewExpiry()
+    {
+        var (_, key) = await App.CreateTenantWithKeyAsync();
+        using var host = BuildServiceHost(revocationPollInterval: "00:00:00.500");
+        await host.StartAsync(CancellationToken);
+        var authenticator = host.Services.GetRequiredService<ApiKeyAuthenticator>();
+        var before = await authenticator.AuthenticateAsync(key.Key, CancellationToken);
+
+        var oldKeyExpiresAt = DateTimeOffset.UtcNow.AddSeconds(3);
+        using var admin = App.CreateAdminClient();
+        using var rotated = await admin.PostAsJsonAsync($"/admin/keys/{key.Id}/rotate", new { old_key_expires_at = oldKeyExpiresAt }, CancellationToken);
+        var duringOverlap = await authenticator.AuthenticateAsync(key.Key, CancellationToken);
+        ApiKeyIdentity? after = duringOverlap;
+        while (after is not null && DateTimeOffset.UtcNow < oldKeyExpiresAt + RejectionDeadline)
+        {
+            await Task.Delay(100, CancellationToken);
+            after = await authenticator.AuthenticateAsync(key.Key, CancellationToken);
+        }
+
+        var rejectedAt = DateTimeOffset.UtcNow;
+        await host.StopAsync(CancellationToken);
+
+        Assert.Equal(key.Id, before!.KeyId);
+        Assert.True(rotated.IsSuccessStatusCode);
+        Assert.Equal(key.Id, duringOverlap!.KeyId);
+        Assert.Null(after);
+        Assert.True(rejectedAt < oldKeyExpiresAt + TimeSpan.FromSeconds(2), $"The rotated key was still accepted {rejectedAt - oldKeyExpiresAt} after its new expiry.");
     }
 
     [Fact]

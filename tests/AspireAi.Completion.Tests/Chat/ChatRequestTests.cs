@@ -16,6 +16,11 @@ public class ChatRequestTests
     [InlineData("""{"model":"gpt-4o-mini","messages":[{"content":"Hi"}]}""", "messages[0]")]
     [InlineData("""{"model":"gpt-4o-mini","messages":["Hi"]}""", "messages[0]")]
     [InlineData("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"stream":"yes"}""", "stream")]
+    [InlineData("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":-5}""", "max_tokens")]
+    [InlineData("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":1.5}""", "max_tokens")]
+    [InlineData("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_completion_tokens":0}""", "max_completion_tokens")]
+    [InlineData("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"n":0}""", "n")]
+    [InlineData("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"n":"2"}""", "n")]
     public void TryParse_InvalidBody_ReturnsErrorNamingField(string json, string? param)
     {
         var valid = ChatRequest.TryParse(Encoding.UTF8.GetBytes(json), out var request, out var error);
