@@ -5,6 +5,7 @@ using AspireAi.Completion.Batch;
 using AspireAi.Completion.Caching;
 using AspireAi.Completion.Chat;
 using AspireAi.Completion.CostControl;
+using AspireAi.Completion.Embeddings;
 using AspireAi.Completion.Forwarding;
 using AspireAi.Completion.Jobs;
 using AspireAi.Completion.Providers;
@@ -48,6 +49,7 @@ public static class CompletionServiceCollectionExtensions
         services.AddSingleton<CircuitBreaker>();
         services.AddSingleton<ProviderRouter>();
         services.AddTransient<BatchRunner>();
+        services.AddTransient<ProviderEmbeddings>();
         services.AddSingleton<JobStore>();
         services.AddHostedService<JobWorkerPool>();
 

@@ -1,5 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AspireAi.Completion.Authentication;
 using AspireAi.Completion.Chat;
+using AspireAi.Completion.Embeddings;
 using AspireAi.Completion.OpenAi;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -31,9 +34,9 @@ public static class ForwardedEndpoints
             .AddEndpointFilter<ApiKeyFilter>()
             .WithTags("Forwarded");
 
-        group.MapPost("/embeddings", ForwardToEmbeddingSearchAsync)
+        group.MapPost("/embeddings", CreateEmbeddingsAsync)
             .WithName("CreateEmbeddings")
-            .WithSummary("Creates embeddings with embedding-search's local model.");
+            .WithSummary("Creates embeddings with embedding-search's local model, or with the provider for other models.");
         group.MapMethods("/collections", ["GET", "POST"], ForwardToEmbeddingSearchAsync)
             .WithName("Collections")
             .WithSummary("Lists or creates the caller's collections in embedding-search.");
@@ -54,6 +57,33 @@ public static class ForwardedEndpoints
         options.Value.EmbeddingSearchBaseAddress is null
             ? OpenAiErrors.Result(StatusCodes.Status404NotFound, "Embedding search is not configured on this gateway: set Completion:EmbeddingSearchBaseAddress.", "invalid_request_error", null, "not_configured").ExecuteAsync(context)
             : ForwardAsync(context, clients.CreateClient(EmbeddingSearchClient), EmbeddingSearchClient, logger);
+
+    private static async Task CreateEmbeddingsAsync(HttpContext context, IHttpClientFactory clients, IOptions<CompletionOptions> options, ProviderEmbeddings provider, ILogger<ForwardedRoute> logger)
+    {
+        // The body is read once to find the model, then replayed to whichever service serves it.
+        context.Request.EnableBuffering();
+        JsonObject? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        context.Request.Body.Position = 0;
+        var model = ProviderEmbeddings.ReadModel(body);
+        if (body is null || model is null || ProviderEmbeddings.LocalModels.Contains(model))
+        {
+            // Embedding-search validates the body and answers in OpenAI's error shape.
+            await ForwardToEmbeddingSearchAsync(context, clients, options, logger);
+            return;
+        }
+
+        var outcome = await provider.EmbedAsync(body, model, ApiKeyFilter.GetIdentity(context), context.RequestAborted);
+        await outcome.ToResult().ExecuteAsync(context);
+    }
 
     private static Task ForwardToBillingAsync(HttpContext context, IHttpClientFactory clients, ILogger<ForwardedRoute> logger) =>
         ForwardAsync(context, clients.CreateClient(BillingClient), "billing", logger);

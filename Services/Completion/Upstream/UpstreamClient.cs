@@ -48,6 +48,19 @@ public sealed class UpstreamClient
         return _http.SendAsync(request, stream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, cancellationToken);
     }
 
+    /// <summary>Sends an embeddings request to the provider's <c>/embeddings</c>.</summary>
+    /// <param name="body">The request body.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The provider's response; the caller disposes it.</returns>
+    public Task<HttpResponseMessage> SendEmbeddingsAsync(JsonObject body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+
+        var request = CreateRequest(HttpMethod.Post, "embeddings");
+        request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        return _http.SendAsync(request, cancellationToken);
+    }
+
     /// <summary>Lists the provider's models.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The provider's response; the caller disposes it.</returns>
