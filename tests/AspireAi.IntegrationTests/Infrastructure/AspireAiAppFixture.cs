@@ -47,7 +47,10 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
         // Settings that make the gateway's slower paths quick to observe in tests: a short worker
         // heartbeat so abandoned jobs are requeued within seconds, and a cheaper alternative for
         // gpt-4o so the cost cap has something to choose.
+        // Two gateway replicas behind Aspire's proxy, so every test also checks that the state the
+        // replicas share (cache, locks, rate limits, budgets, jobs) lives in Redis and billing.
         builder.CreateResourceBuilder<ProjectResource>("gateway")
+            .WithReplicas(2)
             .WithEnvironment("Completion__Jobs__WorkerTimeout", "00:00:05")
             .WithEnvironment("Completion__Models__gpt-4o__Alternatives__0__Model", "gpt-4o-mini")
             .WithEnvironment("Completion__Resilience__BaseDelay", "00:00:00.100")
