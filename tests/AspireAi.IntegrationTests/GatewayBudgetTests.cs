@@ -12,16 +12,16 @@ public class GatewayBudgetTests(AspireAiAppFixture fixture)
 
     // With max_tokens at 20 the emulator's reply is cut at exactly 20 tokens, and it counts prompt
     // tokens with the same tokenizer as the gateway, so the estimate equals the billed cost.
-    private static object Chat(string letter) => new
+    private static object Chat(string subject) => new
     {
         model = "gpt-4o-mini",
         max_tokens = 20,
-        messages = new[] { new { role = "user", content = $"Write a long story about the letter {letter}." } },
+        messages = new[] { new { role = "user", content = $"Write a long story about {subject}." } },
     };
 
-    private static async Task<(HttpStatusCode Status, decimal Cost, JsonElement Body)> SendAsync(HttpClient http, string letter)
+    private static async Task<(HttpStatusCode Status, decimal Cost, JsonElement Body)> SendAsync(HttpClient http, string subject)
     {
-        using var response = await http.PostAsJsonAsync("/v1/chat/completions", Chat(letter), Cancellation);
+        using var response = await http.PostAsJsonAsync("/v1/chat/completions", Chat(subject), Cancellation);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
         var cost = response.Headers.TryGetValues("x-aspireai-cost", out var values)
             ? decimal.Parse(values.Single(), CultureInfo.InvariantCulture)
@@ -30,31 +30,33 @@ public class GatewayBudgetTests(AspireAiAppFixture fixture)
     }
 
     [Fact]
-    public async Task Budget_TwentyConcurrentRequests_AdmitsOnlyWhatFits()
+    public async Task Budget_TwoHundredConcurrentRequests_AdmitsTheTenThatFit()
     {
+        // Three-digit numbers are one token each in o200k_base, so every prompt below has the same
+        // token count and the same cost as the probe.
         var probe = await fixture.CreateTenantAsync(Cancellation);
         using var probeHttp = probe.CreateHttpClient();
-        var (probeStatus, costPerRequest, _) = await SendAsync(probeHttp, "Z");
+        var (probeStatus, costPerRequest, _) = await SendAsync(probeHttp, "the number 999");
         Assert.Equal(HttpStatusCode.OK, probeStatus);
         Assert.True(costPerRequest > 0m);
 
         var tenant = await fixture.CreateTenantAsync(Cancellation);
-        var limit = costPerRequest * 5.5m;
+        var limit = costPerRequest * 10.5m;
         await fixture.CreateTenantBudgetAsync(tenant.Id, limit, Cancellation);
         using var http = tenant.CreateHttpClient();
 
-        var letters = Enumerable.Range(0, 20).Select(index => ((char)('A' + index)).ToString()).ToArray();
-        var results = await Task.WhenAll(letters.Select(letter => SendAsync(http, letter)));
+        var subjects = Enumerable.Range(100, 200).Select(number => $"the number {number}").ToArray();
+        var results = await Task.WhenAll(subjects.Select(subject => SendAsync(http, subject)));
 
         var admitted = results.Where(result => result.Status == HttpStatusCode.OK).ToList();
         var refused = results.Where(result => result.Status == HttpStatusCode.PaymentRequired).ToList();
-        Assert.Equal(5, admitted.Count);
-        Assert.Equal(15, refused.Count);
+        Assert.Equal(10, admitted.Count);
+        Assert.Equal(190, refused.Count);
         Assert.All(admitted, result => Assert.Equal(costPerRequest, result.Cost));
         Assert.All(refused, result => Assert.Equal("aspireai_budget_exceeded", result.Body.GetProperty("error").GetProperty("code").GetString()));
 
         var total = (await http.GetFromJsonAsync<JsonElement>("/v1/usage", Cancellation)).GetProperty("total");
-        Assert.Equal(5, total.GetProperty("requests").GetInt64());
+        Assert.Equal(10, total.GetProperty("requests").GetInt64());
         Assert.True(total.GetProperty("cost").GetDecimal() <= limit);
     }
 
@@ -65,7 +67,7 @@ public class GatewayBudgetTests(AspireAiAppFixture fixture)
         await fixture.CreateTenantBudgetAsync(tenant.Id, 0.000001m, Cancellation);
         using var http = tenant.CreateHttpClient();
 
-        using var response = await http.PostAsJsonAsync("/v1/chat/completions", Chat("Q"), Cancellation);
+        using var response = await http.PostAsJsonAsync("/v1/chat/completions", Chat("the letter Q"), Cancellation);
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         Assert.Equal("gateway", response.Headers.GetValues("x-aspireai-error-source").Single());
@@ -80,11 +82,11 @@ public class GatewayBudgetTests(AspireAiAppFixture fixture)
     {
         var tenant = await fixture.CreateTenantAsync(Cancellation);
         using var http = tenant.CreateHttpClient();
-        var (firstStatus, cost, _) = await SendAsync(http, "K");
+        var (firstStatus, cost, _) = await SendAsync(http, "the letter K");
         await fixture.CreateTenantBudgetAsync(tenant.Id, cost, Cancellation);
 
-        var (repeatStatus, repeatCost, _) = await SendAsync(http, "K");
-        var (newStatus, _, _) = await SendAsync(http, "L");
+        var (repeatStatus, repeatCost, _) = await SendAsync(http, "the letter K");
+        var (newStatus, _, _) = await SendAsync(http, "the letter L");
 
         Assert.Equal(HttpStatusCode.OK, firstStatus);
         Assert.Equal(HttpStatusCode.OK, repeatStatus);
