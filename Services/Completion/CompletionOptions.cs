@@ -160,6 +160,22 @@ public sealed class ResponseCacheOptions
 
     /// <summary>The longest lifetime a request may ask for with <c>x-aspireai-cache-ttl</c>.</summary>
     public TimeSpan MaxTtl { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Per-tenant cache settings, keyed by tenant id or tenant name.</summary>
+    public Dictionary<string, TenantCacheOptions> Tenants { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>One tenant's cache settings.</summary>
+public sealed class TenantCacheOptions
+{
+    /// <summary>Turns the cache off for this tenant when false; the service-wide setting applies when empty.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>The lifetime of this tenant's entries when a request does not say; the service-wide default applies when empty.</summary>
+    public TimeSpan? DefaultTtl { get; set; }
+
+    /// <summary>Turns the semantic cache on with this cosine-similarity threshold (0 to 1, such as 0.95); exact matches only when empty.</summary>
+    public double? SemanticThreshold { get; set; }
 }
 
 /// <summary>Reports every invalid <see cref="CompletionOptions"/> value by its configuration key.</summary>
@@ -202,6 +218,19 @@ public sealed class ValidateCompletionOptions : IValidateOptions<CompletionOptio
         if (options.Cache.DefaultTtl <= TimeSpan.Zero)
         {
             failures.Add("Completion:Cache:DefaultTtl must be positive.");
+        }
+
+        foreach (var (tenant, settings) in options.Cache.Tenants)
+        {
+            if (settings.DefaultTtl is { } tenantTtl && (tenantTtl <= TimeSpan.Zero || tenantTtl > options.Cache.MaxTtl))
+            {
+                failures.Add($"Completion:Cache:Tenants:{tenant}:DefaultTtl must be positive and at most Completion:Cache:MaxTtl.");
+            }
+
+            if (settings.SemanticThreshold is < 0.5 or > 1)
+            {
+                failures.Add($"Completion:Cache:Tenants:{tenant}:SemanticThreshold must be from 0.5 to 1; lower values would serve answers to unrelated prompts.");
+            }
         }
 
         if (options.Cache.MaxTtl < options.Cache.DefaultTtl)

@@ -40,6 +40,13 @@ public static class CompletionServiceCollectionExtensions
         services.AddTransient<UsageReporter>();
         services.AddSingleton<ResponseCache>();
         services.AddSingleton<SingleFlight>();
+        services.AddTransient<SemanticCache>();
+        services.AddHttpClient(SemanticCache.HttpClientName, (provider, http) =>
+        {
+            var settings = provider.GetRequiredService<IOptions<CompletionOptions>>().Value;
+            http.BaseAddress = settings.EmbeddingSearchBaseAddress;
+            http.DefaultRequestHeaders.Add(BillingRoutes.InternalKeyHeader, provider.GetRequiredService<IOptions<BillingClientOptions>>().Value.InternalKey);
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<RateLimiter>();
         services.AddTransient<CostEstimator>();

@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.MapDefaultEndpoints();
+app.MapInternalEmbeddingsEndpoints();
 
 var api = app.MapGroup("/v1").RequireAuthorization();
 api.MapEmbeddingsEndpoints();

@@ -54,7 +54,7 @@ public static class BatchEndpoints
             return OpenAiErrors.InvalidRequest($"The batch has {requests.Count} requests; the maximum is {maxItems}. Split it into smaller batches.", "requests");
         }
 
-        var directives = CacheDirectives.Parse(context.Request, options.Value.Cache, out var directiveError);
+        var directives = CacheDirectives.Parse(context.Request, options.Value.Cache, ApiKeyFilter.GetIdentity(context), out var directiveError);
         if (directiveError is not null)
         {
             return OpenAiErrors.InvalidRequest(directiveError);

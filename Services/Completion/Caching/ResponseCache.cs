@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AspireAi.BillingClient;
 using AspireAi.Completion.Chat;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -24,19 +25,33 @@ public sealed record CacheDirectives(bool Lookup, bool Store, TimeSpan Ttl)
     /// <summary>The header that sets an entry's lifetime in seconds.</summary>
     public const string TtlHeader = "x-aspireai-cache-ttl";
 
+    /// <summary>Returns the directives of a request that sent none, such as a job's: the tenant's defaults.</summary>
+    /// <param name="options">The cache settings.</param>
+    /// <param name="identity">The caller, whose tenant may have its own defaults.</param>
+    /// <returns>The directives.</returns>
+    public static CacheDirectives Default(ResponseCacheOptions options, ApiKeyIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        var (enabled, ttl) = TenantDefaults(options, identity);
+        return new CacheDirectives(enabled, enabled, ttl);
+    }
+
     /// <summary>Reads the directives of a request.</summary>
     /// <param name="request">The request.</param>
     /// <param name="options">The cache settings, for the default and maximum lifetime.</param>
+    /// <param name="identity">The caller, whose tenant may have its own defaults.</param>
     /// <param name="error">Why the directives are invalid, or <see langword="null"/>.</param>
     /// <returns>The directives.</returns>
-    public static CacheDirectives Parse(HttpRequest request, ResponseCacheOptions options, out string? error)
+    public static CacheDirectives Parse(HttpRequest request, ResponseCacheOptions options, ApiKeyIdentity identity, out string? error)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
 
         error = null;
-        var lookup = options.Enabled;
-        var store = options.Enabled;
+        var (enabled, defaultTtl) = TenantDefaults(options, identity);
+        var lookup = enabled;
+        var store = enabled;
         foreach (var value in request.Headers.CacheControl)
         {
             foreach (var part in (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -52,7 +67,7 @@ public sealed record CacheDirectives(bool Lookup, bool Store, TimeSpan Ttl)
             }
         }
 
-        var ttl = options.DefaultTtl;
+        var ttl = defaultTtl;
         var ttlText = request.Headers[TtlHeader].ToString();
         if (ttlText.Length > 0)
         {
@@ -71,6 +86,14 @@ public sealed record CacheDirectives(bool Lookup, bool Store, TimeSpan Ttl)
         }
 
         return new CacheDirectives(lookup, store, ttl);
+    }
+
+    private static (bool Enabled, TimeSpan DefaultTtl) TenantDefaults(ResponseCacheOptions options, ApiKeyIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+
+        var tenant = options.Tenants.GetValueOrDefault(identity.TenantId.ToString()) ?? options.Tenants.GetValueOrDefault(identity.TenantName);
+        return (options.Enabled && (tenant?.Enabled ?? true), tenant?.DefaultTtl ?? options.DefaultTtl);
     }
 }
 

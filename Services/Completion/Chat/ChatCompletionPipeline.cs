@@ -32,6 +32,7 @@ public sealed class ChatCompletionPipeline(
     CostPlanner costPlanner,
     RateLimiter rateLimiter,
     BudgetAdmission budgets,
+    SemanticCache semanticCache,
     UsageReporter usage,
     GenAiTelemetry telemetry,
     IOptions<CompletionOptions> options,
@@ -45,6 +46,9 @@ public sealed class ChatCompletionPipeline(
 
     /// <summary>The header with the cache status: hit, miss or bypass.</summary>
     public const string CacheHeader = "x-aspireai-cache";
+
+    /// <summary>The header that says how a cache hit matched: <c>exact</c>, or <c>semantic</c> with the similarity.</summary>
+    public const string CacheMatchHeader = "x-aspireai-cache-match";
 
     /// <summary>The header with what a cache hit saved, in US dollars.</summary>
     public const string SavedCostHeader = "x-aspireai-saved-cost";
@@ -71,7 +75,7 @@ public sealed class ChatCompletionPipeline(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(identity);
 
-        var directives = CacheDirectives.Parse(context.Request, cache.Options, out var directiveError);
+        var directives = CacheDirectives.Parse(context.Request, cache.Options, identity, out var directiveError);
         if (directiveError is not null)
         {
             return InvalidRequest(directiveError).ToResult();
@@ -169,6 +173,11 @@ public sealed class ChatCompletionPipeline(
                 return Admission.FromCache(plan, cached, occurredAt);
             }
 
+            if (await TryGetSimilarAsync(identity, planned, requestId, cancellationToken) is { } similar)
+            {
+                return similar with { Plan = plan, OccurredAt = occurredAt };
+            }
+
             if (directives.Store)
             {
                 lease = await TryAcquireFlightAsync(cacheKey, requestId, cancellationToken);
@@ -215,7 +224,7 @@ public sealed class ChatCompletionPipeline(
         {
             var cachedUsage = new ChatUsage(cached.Model, cached.InputTokens, cached.CachedInputTokens, cached.OutputTokens);
             var hitCost = await usage.RecordAsync(requestId, identity, catalog.PriceProvider(plan.Request.Model), cachedUsage, cacheHit: true, admission.OccurredAt);
-            return new ChatOutcome(StatusCodes.Status200OK, cached.Body, CostHeaders(hitCost, "hit", cached.Model, plan));
+            return new ChatOutcome(StatusCodes.Status200OK, cached.Body, WithMatch(CostHeaders(hitCost, "hit", cached.Model, plan), admission));
         }
 
         var settled = false;
@@ -269,7 +278,7 @@ public sealed class ChatCompletionPipeline(
         var cost = await usage.RecordAsync(requestId, identity, provider, chatUsage, cacheHit: false, admission.OccurredAt);
         if (admission.CacheWrite is { } write && ResponseCache.CreateEntry(body, chatUsage) is { } entry)
         {
-            await TryStoreAsync(write.Key, entry, write.Ttl, requestId);
+            await TryStoreAsync(write.Key, entry, write.Ttl, requestId, identity, request);
         }
 
         return (new ChatOutcome(StatusCodes.Status200OK, content, CostHeaders(cost, admission.CacheStatus, chatUsage.Model, plan)), cost);
@@ -283,7 +292,7 @@ public sealed class ChatCompletionPipeline(
         {
             var cachedUsage = new ChatUsage(cached.Model, cached.InputTokens, cached.CachedInputTokens, cached.OutputTokens);
             var hitCost = await usage.RecordAsync(requestId, identity, catalog.PriceProvider(plan.Request.Model), cachedUsage, cacheHit: true, admission.OccurredAt);
-            WriteHeaders(context.Response, CostHeaders(hitCost, "hit", cached.Model, plan));
+            WriteHeaders(context.Response, WithMatch(CostHeaders(hitCost, "hit", cached.Model, plan), admission));
             await StartEventStreamAsync(context.Response);
             foreach (var chunk in CachedStream.ToChunks(JsonNode.Parse(cached.Body)!.AsObject(), cachedUsage, request.IncludeUsage))
             {
@@ -436,7 +445,7 @@ public sealed class ChatCompletionPipeline(
         if (admission.CacheWrite is { } write && assembler.IsComplete && !assembler.HasNonTextContent
             && ResponseCache.CreateEntry(assembler.ToCompletion(chatUsage), chatUsage) is { } entry)
         {
-            await TryStoreAsync(write.Key, entry, write.Ttl, requestId);
+            await TryStoreAsync(write.Key, entry, write.Ttl, requestId, identity, request);
         }
 
         return (TypedResults.Empty, cost);
@@ -536,16 +545,60 @@ public sealed class ChatCompletionPipeline(
         return new ChatUsage(assembler.Model, input, cached, TokenCounter.Shared.CountText(assembler.Model, assembler.AllText));
     }
 
-    private async Task TryStoreAsync(string key, CachedCompletion entry, TimeSpan ttl, string requestId)
+    private async Task TryStoreAsync(string key, CachedCompletion entry, TimeSpan ttl, string requestId, ApiKeyIdentity identity, ChatRequest request)
     {
         try
         {
             await cache.SetAsync(key, entry, ttl);
+            if (semanticCache.ThresholdFor(identity) is not null)
+            {
+                await semanticCache.AddAsync(identity, request, key, ttl, CancellationToken.None);
+            }
         }
         catch (RedisException exception)
         {
             Log.CacheUnavailable(logger, requestId, exception);
         }
+        catch (HttpRequestException exception)
+        {
+            // The exact entry is stored; only its semantic twin is missing, which costs a later near match.
+            Log.CacheUnavailable(logger, requestId, exception);
+        }
+    }
+
+    private async Task<Admission?> TryGetSimilarAsync(ApiKeyIdentity identity, ChatRequest request, string requestId, CancellationToken cancellationToken)
+    {
+        if (semanticCache.ThresholdFor(identity) is not { } threshold)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (await semanticCache.FindAsync(identity, request, threshold, cancellationToken) is { } similar
+                && await TryGetCachedAsync(similar.CacheKey, requestId) is { } cached)
+            {
+                return new Admission(null, null, cached, "hit", null, null, default, null, similar.Similarity);
+            }
+        }
+        catch (RedisException exception)
+        {
+            Log.CacheUnavailable(logger, requestId, exception);
+        }
+        catch (HttpRequestException exception)
+        {
+            Log.CacheUnavailable(logger, requestId, exception);
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, string> WithMatch(Dictionary<string, string> headers, Admission admission)
+    {
+        headers[CacheMatchHeader] = admission.SemanticSimilarity is { } similarity
+            ? string.Create(CultureInfo.InvariantCulture, $"semantic; similarity={similarity:0.000}")
+            : "exact";
+        return headers;
     }
 
     private static string NewRequestId() => "req_" + Guid.CreateVersion7().ToString("N");
@@ -647,7 +700,8 @@ public sealed class ChatCompletionPipeline(
         (string Key, TimeSpan Ttl)? CacheWrite,
         IAsyncDisposable? Lease,
         DateTimeOffset OccurredAt,
-        BudgetReservation? Reservation = null)
+        BudgetReservation? Reservation = null,
+        float? SemanticSimilarity = null)
     {
         public static Admission Refused(ChatOutcome outcome) => new(outcome, null, null, "none", null, null, DateTimeOffset.UtcNow);
 

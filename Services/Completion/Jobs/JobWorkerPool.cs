@@ -143,7 +143,7 @@ public sealed class JobWorkerPool(
     private static async Task<(string Status, string Result)> ExecuteJobAsync(IServiceProvider services, Job job, CancellationToken stoppingToken)
     {
         // The job id is the ledger key, so a job rerun after a crash is not billed twice.
-        var directives = new CacheDirectives(Lookup: true, Store: true, services.GetRequiredService<IOptions<CompletionOptions>>().Value.Cache.DefaultTtl);
+        var directives = CacheDirectives.Default(services.GetRequiredService<IOptions<CompletionOptions>>().Value.Cache, job.Identity);
         if (job.Type == JobTypes.Batch)
         {
             var requests = JsonNode.Parse(job.Request)!.AsArray();

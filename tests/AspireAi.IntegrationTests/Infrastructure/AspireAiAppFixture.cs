@@ -27,6 +27,9 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
 
     public Uri GatewayBaseAddress { get; private set; } = null!;
 
+    /// <summary>The name of the one tenant that has the semantic cache turned on; only one test creates it.</summary>
+    public const string SemanticTenantName = "semantic-cache-tenant";
+
     /// <summary>Returns the connection string of the Redis-protocol server the services share.</summary>
     public async Task<string> GetRedisConnectionStringAsync(CancellationToken cancellationToken) =>
         await App.GetConnectionStringAsync("redis", cancellationToken) ?? throw new InvalidOperationException("The redis resource has no connection string.");
@@ -53,6 +56,7 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
             .WithReplicas(2)
             .WithEnvironment("Completion__Jobs__WorkerTimeout", "00:00:05")
             .WithEnvironment("Completion__Models__gpt-4o__Alternatives__0__Model", "gpt-4o-mini")
+            .WithEnvironment($"Completion__Cache__Tenants__{SemanticTenantName}__SemanticThreshold", "0.85")
             .WithEnvironment("Completion__Resilience__BaseDelay", "00:00:00.100")
             .WithEnvironment("Completion__Aliases__fast", "gpt-4o-mini")
             .WithEnvironment("Completion__Models__fault-500-fallback__Fallbacks__0", "gpt-4o-mini")
@@ -148,12 +152,12 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
     }
 
     /// <summary>Creates a tenant and an API key for it through billing's admin API.</summary>
-    public async Task<TestTenant> CreateTenantAsync(CancellationToken cancellationToken)
+    public async Task<TestTenant> CreateTenantAsync(CancellationToken cancellationToken, string? name = null)
     {
         using var billing = App.CreateHttpClient("billing", "http");
         billing.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
 
-        var name = "tenant-" + Guid.NewGuid().ToString("N")[..12];
+        name ??= "tenant-" + Guid.NewGuid().ToString("N")[..12];
         using var tenantResponse = await billing.PostAsJsonAsync("/admin/tenants", new { name }, cancellationToken);
         tenantResponse.EnsureSuccessStatusCode();
         var tenant = await tenantResponse.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
