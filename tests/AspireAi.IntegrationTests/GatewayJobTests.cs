@@ -142,6 +142,34 @@ public class GatewayJobTests(AspireAiAppFixture fixture)
     }
 
     [Fact]
+    public async Task Job_SingleChatCancelledWhileRunning_EndsCancelled()
+    {
+        var tenant = await fixture.CreateTenantAsync(Cancellation);
+        using var http = tenant.CreateHttpClient();
+        var request = new { model = "fault-hang", messages = new[] { new { role = "user", content = "Hang once " + Guid.NewGuid() } } };
+        using var submitted = await http.PostAsJsonAsync("/v1/jobs", new { type = "chat.completion", request }, Cancellation);
+        var statusUrl = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("status_url").GetString()!;
+        var deadline = DateTime.UtcNow + PollTimeout;
+        while ((await http.GetFromJsonAsync<JsonElement>(statusUrl, Cancellation)).GetProperty("status").GetString() == "queued" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Cancellation);
+        }
+
+        using var cancelled = await http.DeleteAsync(statusUrl, Cancellation);
+        JsonElement job;
+        do
+        {
+            await Task.Delay(200, Cancellation);
+            job = await http.GetFromJsonAsync<JsonElement>(statusUrl, Cancellation);
+        }
+        while (job.GetProperty("result").ValueKind == JsonValueKind.Null && DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("cancelled", job.GetProperty("status").GetString());
+        Assert.Equal("aspireai_job_cancelled", job.GetProperty("result").GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Job_WorkerDiedMidJob_IsRequeuedAndCompleted()
     {
         var tenant = await fixture.CreateTenantAsync(Cancellation);

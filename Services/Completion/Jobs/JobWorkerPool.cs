@@ -24,6 +24,11 @@ public sealed class JobWorkerPool(
     private static readonly TimeSpan IdleDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CancellationPollInterval = TimeSpan.FromMilliseconds(250);
 
+    private static readonly string CancelledResult = new JsonObject
+    {
+        ["error"] = new JsonObject { ["message"] = "The job was cancelled before it finished.", ["code"] = "aspireai_job_cancelled" },
+    }.ToJsonString();
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,13 +99,28 @@ public sealed class JobWorkerPool(
             try
             {
                 (status, result) = await ExecuteJobAsync(scope.ServiceProvider, job, cancellation.Token);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // The replica is shutting down, and a call cut short by that is no result: the job
+                    // stays in this worker's list, and another replica requeues it once the heartbeat
+                    // expires. Its items keep their ledger keys, so finished ones are not billed twice.
+                    await cancellation.CancelAsync();
+                    await watcher;
+                    return;
+                }
+
+                if (cancellation.IsCancellationRequested)
+                {
+                    status = JobStatus.Cancelled;
+                    result = CancelledResult;
+                }
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {
                 // Cancelled through the API: the job keeps its cancelled status, and only the items
                 // that had already started were run and billed.
                 status = JobStatus.Cancelled;
-                result = new JsonObject { ["error"] = new JsonObject { ["message"] = "The job was cancelled before it finished.", ["code"] = "aspireai_job_cancelled" } }.ToJsonString();
+                result = CancelledResult;
             }
             catch (Exception exception) when (exception is JsonException or InvalidOperationException or HttpRequestException)
             {
