@@ -43,17 +43,8 @@ public static class DocumentEndpoints
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
-        var (request, errors) = await JsonBody.ReadAsync<UpsertDocumentsRequest>(httpRequest, cancellationToken);
-        if (errors.Count == 0)
-        {
-            errors = CollectionRequestValidator.ValidateUpsert(request);
-        }
-
-        if (CollectionRequestValidator.CheckCollectionName(name) is { } nameProblem)
-        {
-            errors["name"] = [nameProblem];
-        }
-
+        var (request, errors) = await JsonBody.ReadCollectionRequestAsync<UpsertDocumentsRequest>(
+            httpRequest, name, CollectionRequestValidator.ValidateUpsert, cancellationToken);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -33,17 +33,8 @@ public static class SearchEndpoints
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
-        var (request, errors) = await JsonBody.ReadAsync<SearchRequest>(httpRequest, cancellationToken);
-        if (errors.Count == 0)
-        {
-            errors = CollectionRequestValidator.ValidateSearch(request);
-        }
-
-        if (CollectionRequestValidator.CheckCollectionName(name) is { } nameProblem)
-        {
-            errors["name"] = [nameProblem];
-        }
-
+        var (request, errors) = await JsonBody.ReadCollectionRequestAsync<SearchRequest>(
+            httpRequest, name, CollectionRequestValidator.ValidateSearch, cancellationToken);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
