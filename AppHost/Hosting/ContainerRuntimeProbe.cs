@@ -3,7 +3,7 @@ using System.ComponentModel;
 
 namespace AspireAi.AppHost.Hosting;
 
-/// <summary>Asks the container runtime whether its engine answers, before the model is built.</summary>
+/// <summary>Checks whether the container engine is running, before the model is built.</summary>
 public static class ContainerRuntimeProbe
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);

@@ -5,7 +5,7 @@ namespace AspireAi.Completion.Caching;
 
 /// <summary>
 /// Lets one of several identical concurrent cache misses call the provider while the others wait
-/// for its answer to land in the cache: within a replica through a shared task, across replicas
+/// for its response to land in the cache: within a replica through a shared task, across replicas
 /// through a short Redis lock.
 /// </summary>
 public sealed class SingleFlight(IConnectionMultiplexer redis)
@@ -19,7 +19,7 @@ public sealed class SingleFlight(IConnectionMultiplexer redis)
 
     /// <summary>
     /// Waits until no other caller is fetching <paramref name="cacheKey"/>, then either returns a
-    /// lease (the caller fetches and must dispose the lease when the cache holds the answer or the
+    /// lease (the caller fetches and must dispose the lease when the cache contains the response or the
     /// call failed) or <see langword="null"/> when another caller finished first and the caller
     /// should read the cache again.
     /// </summary>
@@ -71,7 +71,7 @@ public sealed class SingleFlight(IConnectionMultiplexer redis)
         var lease = new Lease(this, database, cacheKey, lockKey, token, mine);
         if (waited && await database.KeyExistsAsync(cacheKey).ConfigureAwait(false))
         {
-            // The other replica stored its answer just before releasing the lock.
+            // The other replica stored its response just before releasing the lock.
             await lease.DisposeAsync().ConfigureAwait(false);
             return null;
         }

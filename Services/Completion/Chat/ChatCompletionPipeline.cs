@@ -201,7 +201,7 @@ public sealed class ChatCompletionPipeline(
             return Admission.Refused(tokenLimit);
         }
 
-        // A cache hit costs nothing, so only a call to the provider holds budget.
+        // A cache hit costs nothing, so only a call to the provider reserves budget.
         var budget = await budgets.ReserveAsync(identity, planned.Model, plan.Estimate.Cost ?? 0m, requestId, cancellationToken);
         if (!budget.IsAdmitted)
         {
@@ -499,7 +499,7 @@ public sealed class ChatCompletionPipeline(
         }
         catch (TimeoutException)
         {
-            // The request that was fetching the same answer took too long: fetch it ourselves.
+            // The request that was fetching the same response took too long, so this one calls the provider itself.
             return null;
         }
         catch (RedisException exception)
@@ -691,7 +691,7 @@ public sealed class ChatCompletionPipeline(
         Interrupted,
     }
 
-    /// <summary>What admission decided: a refusal, a cached answer, or a call to make.</summary>
+    /// <summary>What admission decided: a rejection, a cached response, or a call to make.</summary>
     private sealed record Admission(
         ChatOutcome? Outcome,
         CostPlan? Plan,
