@@ -41,14 +41,12 @@ public sealed class SingleFlight(IConnectionMultiplexer redis)
         var lockKey = cacheKey + ":lock";
         var token = Guid.NewGuid().ToString("N");
         var database = redis.GetDatabase();
-        var waited = false;
         var deadline = DateTime.UtcNow + maxWait;
         try
         {
             while (!await database.StringSetAsync(lockKey, token, LockLifetime, When.NotExists).ConfigureAwait(false))
             {
                 // Another replica holds the lock: wait until it releases it or it expires.
-                waited = true;
                 if (DateTime.UtcNow >= deadline)
                 {
                     break;
@@ -69,9 +67,10 @@ public sealed class SingleFlight(IConnectionMultiplexer redis)
         }
 
         var lease = new Lease(this, database, cacheKey, lockKey, token, mine);
-        if (waited && await database.KeyExistsAsync(cacheKey).ConfigureAwait(false))
+        if (await database.KeyExistsAsync(cacheKey).ConfigureAwait(false))
         {
-            // The other replica stored its response just before releasing the lock.
+            // Another caller, in this replica or another, stored its response and released the lock
+            // between the caller's cache lookup and this lock, so there is nothing left to fetch.
             await lease.DisposeAsync().ConfigureAwait(false);
             return null;
         }

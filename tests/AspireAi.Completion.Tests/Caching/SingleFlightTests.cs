@@ -64,4 +64,21 @@ public class SingleFlightTests(GarnetFixture garnet)
         Assert.NotNull(second);
         await second.DisposeAsync();
     }
+
+    [Fact]
+    public async Task Acquire_OtherReplicaFinishedAfterLookup_ReturnsNoLease()
+    {
+        // The caller looked in the cache and missed; before it reached the lock, the other replica
+        // stored its answer and released the lock. The caller must read the cache, not fetch again.
+        var replicaA = new SingleFlight(garnet.Redis);
+        var replicaB = new SingleFlight(garnet.Redis);
+        var key = "test:flight:" + Guid.NewGuid().ToString("N");
+
+        var lease = await replicaA.AcquireAsync(key, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await garnet.Redis.GetDatabase().StringSetAsync(key, "answer");
+        await lease!.DisposeAsync();
+        var late = await replicaB.AcquireAsync(key, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Null(late);
+    }
 }
