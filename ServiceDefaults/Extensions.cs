@@ -1,3 +1,4 @@
+using AspireAi.ServiceDefaults;
 using AspireAi.ServiceDefaults.GenAi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -83,6 +84,10 @@ public static class Extensions
         if (useOtlpExporter)
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
+
+            // Registered after OpenTelemetry's own hosted service and before the service's, so it
+            // stops after the service's background work and flushes its last logs.
+            builder.Services.AddHostedService<TelemetryShutdown>();
         }
 
         builder.Services.AddSingleton<GenAiTelemetry>();

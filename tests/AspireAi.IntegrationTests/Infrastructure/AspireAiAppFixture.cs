@@ -92,7 +92,9 @@ public sealed class AspireAiAppFixture : IAsyncLifetime
             .WithEnvironment("ProviderEmulator__Faults__fault-drop__DropAfterChunks", "4")
             .WithEnvironment("ProviderEmulator__Faults__fault-error-in-body__ErrorInBody", "true")
             .WithEnvironment("ProviderEmulator__Faults__fault-no-usage__OmitUsage", "true")
-            .WithEnvironment("ProviderEmulator__Faults__fault-hang__Hang", "true");
+            .WithEnvironment("ProviderEmulator__Faults__fault-hang__Hang", "true")
+            .WithEnvironment("ProviderEmulator__Faults__fault-hang-once__Hang", "true")
+            .WithEnvironment("ProviderEmulator__Faults__fault-hang-once__FailedAttempts", "1");
         _app = await builder.BuildAsync(buildTimeout.Token);
 
         using var startTimeout = new CancellationTokenSource(StartTimeout);
