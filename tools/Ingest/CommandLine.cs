@@ -1,5 +1,6 @@
 using System.Globalization;
 using AspireAi.Ingest.Upload;
+using AspireAi.Samples.DocsQa.Gateway;
 
 namespace AspireAi.Ingest;
 

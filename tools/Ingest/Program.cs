@@ -1,5 +1,6 @@
 using AspireAi.Ingest;
 using AspireAi.Ingest.Upload;
+using AspireAi.Samples.DocsQa.Gateway;
 using Spectre.Console;
 
 var settings = CommandLine.Parse(args, out var error);

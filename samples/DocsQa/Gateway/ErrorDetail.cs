@@ -61,7 +61,13 @@ internal static class ErrorDetail
         {
             foreach (var field in errors.EnumerateObject())
             {
-                foreach (var problem in field.Value.EnumerateArray())
+                // ProblemDetails lists each field's messages as an array; anything else is skipped.
+                if (field.Value.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (var problem in field.Value.EnumerateArray().Where(item => item.ValueKind == JsonValueKind.String))
                 {
                     builder.Append(builder.Length > 0 ? " " : string.Empty).Append(field.Name).Append(": ").Append(problem.GetString());
                 }

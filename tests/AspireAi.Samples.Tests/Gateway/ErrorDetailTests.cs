@@ -15,6 +15,16 @@ public sealed class ErrorDetailTests
     }
 
     [Fact]
+    public void FromBody_ErrorsNotArrays_SkipsThem()
+    {
+        const string Body = """{"title":"Invalid request.","errors":{"model":"missing","messages":["At least one message is required."]}}""";
+
+        var detail = ErrorDetail.FromBody(Body);
+
+        Assert.Equal("Invalid request. messages: At least one message is required.", detail);
+    }
+
+    [Fact]
     public void FromBody_ProblemWithDetail_ReturnsDetail()
     {
         const string Body = """{"title":"Collection not found","detail":"The collection 'x' does not exist.","status":404}""";

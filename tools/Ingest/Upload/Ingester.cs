@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using AspireAi.Ingest.Discovery;
 using AspireAi.Ingest.Extraction;
+using AspireAi.Samples.DocsQa.Gateway;
 
 namespace AspireAi.Ingest.Upload;
 
@@ -232,6 +233,6 @@ internal sealed class Ingester(GatewayClient client, IIngestProgress progress)
 
     private static string Describe(GatewayResponse response) =>
         response.StatusCode is { } status
-            ? string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)status}: {ErrorMessage.FromBody(response.Body)}")
+            ? string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)status}: {ErrorDetail.FromBody(response.Body)}")
             : response.Body;
 }
