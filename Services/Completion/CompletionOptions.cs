@@ -33,6 +33,12 @@ public sealed class CompletionOptions
     /// <summary>Per-model settings, keyed by the model name that requests use.</summary>
     public Dictionary<string, ModelPolicyOptions> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Per-route timeouts, keyed by a name in <see cref="GatewayRoutes"/>. A model's own timeout wins
+    /// over its route's, and a route's wins over <c>Completion:Upstream</c>'s.
+    /// </summary>
+    public Dictionary<string, RouteOptions> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Requests-per-minute and tokens-per-minute limits.</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 
@@ -68,6 +74,19 @@ public sealed class ModelPolicyOptions
     public TimeSpan? TotalTimeout { get; set; }
 
     /// <summary>Replaces <c>Completion:Upstream:IdleTimeout</c> for this model.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
+}
+
+/// <summary>Timeouts for the provider calls of one inbound route; an empty value keeps the default.</summary>
+public sealed class RouteOptions
+{
+    /// <summary>Replaces <c>Completion:Upstream:AttemptTimeout</c> on this route, unless the model sets its own.</summary>
+    public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>Replaces <c>Completion:Upstream:TotalTimeout</c> on this route, unless the model sets its own.</summary>
+    public TimeSpan? TotalTimeout { get; set; }
+
+    /// <summary>Replaces <c>Completion:Upstream:IdleTimeout</c> on this route, unless the model sets its own.</summary>
     public TimeSpan? IdleTimeout { get; set; }
 }
 

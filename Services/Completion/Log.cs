@@ -41,7 +41,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1054, Level = LogLevel.Warning, Message = "The job queue in Redis is unavailable; retrying.")]
     public static partial void JobQueueUnavailable(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 1070, Level = LogLevel.Warning, Message = "Embeddings request {RequestId} to provider {Provider} failed.")]
-    public static partial void EmbeddingsUpstreamFailed(ILogger logger, string requestId, string provider, Exception exception);
 }

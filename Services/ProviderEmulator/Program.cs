@@ -1,5 +1,6 @@
 using AspireAi.ProviderEmulator;
 using AspireAi.ProviderEmulator.Anthropic;
+using AspireAi.ProviderEmulator.Azure;
 using AspireAi.ProviderEmulator.Chat;
 using AspireAi.ProviderEmulator.Embeddings;
 using AspireAi.ProviderEmulator.Models;
@@ -16,5 +17,6 @@ app.MapChatCompletionEndpoints();
 app.MapMessageEndpoints();
 app.MapEmbeddingEndpoints();
 app.MapModelEndpoints();
+app.MapAzureOpenAiEndpoints();
 
 app.Run();

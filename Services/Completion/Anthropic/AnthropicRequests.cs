@@ -5,8 +5,9 @@ namespace AspireAi.Completion.Anthropic;
 
 /// <summary>
 /// Translates chat requests between Anthropic's Messages API and OpenAI's chat completions API, in
-/// both directions: system prompt, text, tool definitions, tool calls and tool results, stop sequences,
-/// sampling settings and the stream flag. Fields the source left out stay out, never sent as null.
+/// both directions: system prompt, text, images, PDF and text documents, tool definitions, tool calls
+/// and tool results, stop sequences, sampling settings and the stream flag. Fields the source left
+/// out stay out, never sent as null.
 /// </summary>
 public static class AnthropicRequests
 {
@@ -47,7 +48,11 @@ public static class AnthropicRequests
                 return false;
             }
 
-            AddOpenAiMessages(openAiMessages, Text(message["role"])!, message["content"]);
+            if (AddOpenAiMessages(openAiMessages, Text(message["role"])!, message["content"], $"messages[{i}]") is { } contentError)
+            {
+                error = contentError;
+                return false;
+            }
         }
 
         var chat = new JsonObject
@@ -107,14 +112,21 @@ public static class AnthropicRequests
     /// <param name="defaultMaxTokens">The max_tokens to send when the request sets none, because Anthropic requires it.</param>
     /// <param name="stream">Whether to ask for a stream.</param>
     /// <returns>The Anthropic request.</returns>
+    /// <exception cref="UntranslatableContentException">A content part has no counterpart in Anthropic's API, such as a non-PDF file.</exception>
     public static JsonObject FromOpenAi(JsonObject chatRequest, string model, int defaultMaxTokens, bool stream)
     {
         ArgumentNullException.ThrowIfNull(chatRequest);
 
         var system = new List<string>();
         var messages = new JsonArray();
-        foreach (var message in (chatRequest["messages"] as JsonArray ?? []).OfType<JsonObject>())
+        var chatMessages = chatRequest["messages"] as JsonArray ?? [];
+        for (var i = 0; i < chatMessages.Count; i++)
         {
+            if (chatMessages[i] is not JsonObject message)
+            {
+                continue;
+            }
+
             var role = Text(message["role"]);
             switch (role)
             {
@@ -157,7 +169,7 @@ public static class AnthropicRequests
                     break;
 
                 default:
-                    AppendBlocks(messages, "user", [new JsonObject { ["type"] = "text", ["text"] = ReadText(message["content"]) ?? string.Empty }]);
+                    AppendBlocks(messages, "user", UserBlocks(message["content"], $"messages[{i}].content"));
                     break;
             }
         }
@@ -225,20 +237,46 @@ public static class AnthropicRequests
     internal static string? Text(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
-    private static void AddOpenAiMessages(JsonArray target, string role, JsonNode? content)
+    /// <summary>Adds the OpenAI messages of one Anthropic message; returns what is wrong with its content, or null.</summary>
+    private static string? AddOpenAiMessages(JsonArray target, string role, JsonNode? content, string path)
     {
         if (content is not JsonArray blocks)
         {
             target.Add(new JsonObject { ["role"] = role, ["content"] = ReadText(content) ?? string.Empty });
-            return;
+            return null;
         }
 
-        var text = string.Concat(blocks.OfType<JsonObject>().Where(block => Text(block["type"]) == "text").Select(block => Text(block["text"])));
+        var parts = new JsonArray();
+        var hasMedia = false;
         var toolCalls = new JsonArray();
-        foreach (var block in blocks.OfType<JsonObject>())
+        for (var j = 0; j < blocks.Count; j++)
         {
+            if (blocks[j] is not JsonObject block)
+            {
+                continue;
+            }
+
             switch (Text(block["type"]))
             {
+                case "text":
+                    parts.Add(new JsonObject { ["type"] = "text", ["text"] = Text(block["text"]) ?? string.Empty });
+                    break;
+
+                case "image" or "document":
+                    if (role != "user")
+                    {
+                        return $"'{path}.content[{j}]' is a {Text(block["type"])} block in an {role} message; images and documents belong in user messages.";
+                    }
+
+                    if (MediaBlocks.TryToOpenAiPart(block, $"{path}.content[{j}]", out var part) is { } mediaError)
+                    {
+                        return mediaError;
+                    }
+
+                    hasMedia |= Text(part!["type"]) != "text";
+                    parts.Add(part);
+                    break;
+
                 case "tool_use":
                     toolCalls.Add(new JsonObject
                     {
@@ -263,7 +301,7 @@ public static class AnthropicRequests
             }
         }
 
-        // NOTE: image and document blocks are dropped; the gateway translates text and tools only.
+        var text = string.Concat(parts.OfType<JsonObject>().Select(part => Text(part["text"])));
         if (role == "assistant" && toolCalls.Count > 0)
         {
             var message = new JsonObject { ["role"] = "assistant", ["tool_calls"] = toolCalls };
@@ -274,10 +312,41 @@ public static class AnthropicRequests
 
             target.Add(message);
         }
+        else if (hasMedia)
+        {
+            // Images and files keep their place among the text, so the parts stay an array.
+            target.Add(new JsonObject { ["role"] = role, ["content"] = parts });
+        }
         else if (text.Length > 0)
         {
             target.Add(new JsonObject { ["role"] = role, ["content"] = text });
         }
+
+        return null;
+    }
+
+    /// <summary>Translates a user message's content into Anthropic blocks, keeping images and PDFs in their place among the text.</summary>
+    private static List<JsonNode> UserBlocks(JsonNode? content, string path)
+    {
+        if (content is not JsonArray parts || parts.OfType<JsonObject>().All(part => Text(part["type"]) == "text"))
+        {
+            return [new JsonObject { ["type"] = "text", ["text"] = ReadText(content) ?? string.Empty }];
+        }
+
+        var blocks = new List<JsonNode>();
+        for (var j = 0; j < parts.Count; j++)
+        {
+            if (parts[j] is not JsonObject part)
+            {
+                continue;
+            }
+
+            blocks.Add(Text(part["type"]) == "text"
+                ? new JsonObject { ["type"] = "text", ["text"] = Text(part["text"]) ?? string.Empty }
+                : MediaBlocks.ToAnthropicBlock(part, $"{path}[{j}]"));
+        }
+
+        return blocks;
     }
 
     /// <summary>Adds content blocks to the conversation, merging them into the last message when it has the same role, as Anthropic expects alternating roles.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AspireAi.Completion.Authentication;
 using AspireAi.Completion.Chat;
 using AspireAi.Completion.OpenAi;
+using AspireAi.Completion.Providers;
 
 namespace AspireAi.Completion.Anthropic;
 
@@ -59,7 +60,7 @@ public static class MessageEndpoints
             return OpenAiErrors.InvalidRequest(error!.Value.Message, error.Value.Param);
         }
 
-        return await pipeline.ExecuteAsync(context, request!, ApiKeyFilter.GetIdentity(context));
+        return await pipeline.ExecuteAsync(context, request! with { Route = GatewayRoutes.Messages }, ApiKeyFilter.GetIdentity(context));
     }
 }
 

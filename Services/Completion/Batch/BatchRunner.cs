@@ -6,6 +6,7 @@ using AspireAi.BillingClient;
 using AspireAi.Completion.Caching;
 using AspireAi.Completion.Chat;
 using AspireAi.Completion.CostControl;
+using AspireAi.Completion.Providers;
 using Microsoft.Extensions.Options;
 
 namespace AspireAi.Completion.Batch;
@@ -24,9 +25,16 @@ public sealed class BatchRunner(ChatCompletionPipeline pipeline, IOptions<Comple
     /// <param name="cap">The cost cap for each item, if any.</param>
     /// <param name="cancellationToken">Cancels items not yet started.</param>
     /// <param name="requestIdPrefix">A stable prefix for the items' ledger keys, or <see langword="null"/> for new ids.</param>
+    /// <param name="route">The route whose timeouts the items get: batch, or jobs for a batch job.</param>
     /// <returns>The results in the order of the requests.</returns>
     public async Task<JsonObject> RunAsync(
-        JsonArray requests, ApiKeyIdentity identity, CacheDirectives directives, decimal? cap, CancellationToken cancellationToken, string? requestIdPrefix = null)
+        JsonArray requests,
+        ApiKeyIdentity identity,
+        CacheDirectives directives,
+        decimal? cap,
+        CancellationToken cancellationToken,
+        string? requestIdPrefix = null,
+        string route = GatewayRoutes.Batch)
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(identity);
@@ -40,7 +48,7 @@ public sealed class BatchRunner(ChatCompletionPipeline pipeline, IOptions<Comple
             await gate.WaitAsync(cancellationToken);
             try
             {
-                outcomes[index] = await RunItemAsync(json, identity, directives, cap, cancellationToken, requestIdPrefix is null ? null : $"{requestIdPrefix}_{index}");
+                outcomes[index] = await RunItemAsync(json, identity, directives, cap, route, cancellationToken, requestIdPrefix is null ? null : $"{requestIdPrefix}_{index}");
             }
             finally
             {
@@ -95,7 +103,7 @@ public sealed class BatchRunner(ChatCompletionPipeline pipeline, IOptions<Comple
     }
 
     private async Task<ChatOutcome> RunItemAsync(
-        string json, ApiKeyIdentity identity, CacheDirectives directives, decimal? cap, CancellationToken cancellationToken, string? requestId)
+        string json, ApiKeyIdentity identity, CacheDirectives directives, decimal? cap, string route, CancellationToken cancellationToken, string? requestId)
     {
         if (!ChatRequest.TryParse(Encoding.UTF8.GetBytes(json), out var request, out var error))
         {
@@ -114,7 +122,7 @@ public sealed class BatchRunner(ChatCompletionPipeline pipeline, IOptions<Comple
 
         try
         {
-            return await pipeline.RunAsync(request, identity, directives, itemCap ?? cap, cancellationToken, requestId);
+            return await pipeline.RunAsync(request with { Route = route }, identity, directives, itemCap ?? cap, cancellationToken, requestId);
         }
         catch (JsonException exception)
         {

@@ -11,6 +11,9 @@ namespace AspireAi.Completion.Chat;
 /// <param name="IncludeUsage">Whether the client asked for a usage chunk at the end of the stream.</param>
 public sealed record ChatRequest(JsonObject Body, string Model, bool Stream, bool IncludeUsage)
 {
+    /// <summary>The inbound route, a name in <see cref="Providers.GatewayRoutes"/>, which picks the route's timeouts.</summary>
+    public string Route { get; init; } = Providers.GatewayRoutes.ChatCompletions;
+
     /// <summary>The largest request body the gateway reads, in bytes.</summary>
     public const int MaxBodyBytes = 16 * 1024 * 1024;
 

@@ -1,28 +1,33 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AspireAi.BillingClient;
 using AspireAi.Completion.Budgets;
 using AspireAi.Completion.Chat;
+using AspireAi.Completion.Providers;
 using AspireAi.Completion.RateLimiting;
-using AspireAi.Completion.Upstream;
 using AspireAi.Completion.Usage;
+using AspireAi.ServiceDefaults.GenAi;
 using AspireAi.Tokenization;
-using Polly;
 
 namespace AspireAi.Completion.Embeddings;
 
 /// <summary>
 /// Serves <c>/v1/embeddings</c> for models that embedding-search does not run, such as OpenAI's
-/// text-embedding-3 models, through the default upstream. Such a request takes the same path as a
-/// chat request: rate limits, a budget reservation, the provider call and a ledger row.
+/// text-embedding-3 models, through the same model catalog as chat: aliases, deployments (Azure
+/// OpenAI's included), fallbacks, retries, the circuit breaker and the embeddings route's timeouts.
+/// Such a request takes the same path as a chat request: rate limits, a budget reservation, the
+/// provider call and a ledger row.
 /// </summary>
 public sealed class ProviderEmbeddings(
-    UpstreamClient upstream,
+    ProviderRouter router,
+    ProviderCatalog catalog,
     RateLimiter rateLimiter,
     BudgetAdmission budgets,
     PriceBook prices,
     UsageReporter usage,
+    GenAiTelemetry telemetry,
     ILogger<ProviderEmbeddings> logger)
 {
     /// <summary>The model names that embedding-search serves locally.</summary>
@@ -38,9 +43,9 @@ public sealed class ProviderEmbeddings(
     public static string? ReadModel(JsonObject? body) =>
         body?["model"] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
-    /// <summary>Embeds through the provider and records the usage.</summary>
-    /// <param name="body">The request body, forwarded as it is.</param>
-    /// <param name="model">The model the body names.</param>
+    /// <summary>Embeds through the model's provider and records the usage.</summary>
+    /// <param name="body">The request body; each deployment gets a copy with its own model name.</param>
+    /// <param name="model">The model the body names, possibly an alias.</param>
     /// <param name="identity">The caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The provider's answer, or the gateway's refusal.</returns>
@@ -51,6 +56,7 @@ public sealed class ProviderEmbeddings(
 
         var requestId = "req_" + Guid.CreateVersion7().ToString("N");
         var occurredAt = DateTimeOffset.UtcNow;
+        model = catalog.ResolveAlias(model);
         var estimatedTokens = EstimateTokens(model, body["input"]);
         if (estimatedTokens < 0)
         {
@@ -67,7 +73,8 @@ public sealed class ProviderEmbeddings(
             return tokenLimit;
         }
 
-        var price = await FindPriceAsync(model, cancellationToken);
+        var priceProvider = catalog.PriceProvider(model);
+        var price = await FindPriceAsync(priceProvider, model, cancellationToken);
         var estimatedCost = price is null ? 0m : PriceCalculator.Calculate(price, estimatedTokens, 0, 0);
         var admission = await budgets.ReserveAsync(identity, model, estimatedCost, requestId, cancellationToken);
         if (!admission.IsAdmitted)
@@ -78,52 +85,14 @@ public sealed class ProviderEmbeddings(
         var settled = false;
         try
         {
-            HttpResponseMessage response;
-            try
+            var (outcome, cost) = await CallProviderAsync(body, model, priceProvider, estimatedTokens, identity, requestId, occurredAt, cancellationToken);
+            if (cost is not null && admission.Reservation is { } reservation)
             {
-                response = await upstream.SendEmbeddingsAsync(body, cancellationToken);
-            }
-            catch (Exception exception) when (exception is HttpRequestException or ExecutionRejectedException)
-            {
-                Log.EmbeddingsUpstreamFailed(logger, requestId, upstream.Provider, exception);
-                return exception is Polly.Timeout.TimeoutRejectedException
-                    ? ChatOutcome.Error(StatusCodes.Status504GatewayTimeout, "The provider did not answer in time.", "timeout", "upstream_timeout", "provider")
-                    : ChatOutcome.Error(StatusCodes.Status502BadGateway, "The provider could not be reached.", "upstream_error", "upstream_unreachable", "provider");
+                await budgets.SettleAsync(reservation, cost.Cost);
+                settled = true;
             }
 
-            using (response)
-            {
-                var content = await response.Content.ReadAsStringAsync(cancellationToken);
-                var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [ChatCompletionPipeline.RequestIdHeader] = requestId };
-                if (!response.IsSuccessStatusCode)
-                {
-                    Log.UpstreamFailed(logger, upstream.Provider, (int)response.StatusCode, requestId);
-                    if ((int)response.StatusCode >= 500)
-                    {
-                        return ChatOutcome.Error(StatusCodes.Status502BadGateway, $"The provider failed with status {(int)response.StatusCode}.", "upstream_error", "upstream_server_error", "provider");
-                    }
-
-                    headers[ChatOutcome.ErrorSourceHeader] = "provider";
-                    if (response.Headers.RetryAfter is { } retryAfter)
-                    {
-                        headers["Retry-After"] = retryAfter.ToString();
-                    }
-
-                    return new ChatOutcome((int)response.StatusCode, content, headers);
-                }
-
-                var inputTokens = ReadPromptTokens(content) ?? estimatedTokens;
-                var cost = await usage.RecordAsync(requestId, identity, upstream.Provider, new ChatUsage(model, inputTokens, 0, 0), cacheHit: false, occurredAt);
-                if (admission.Reservation is { } reservation)
-                {
-                    await budgets.SettleAsync(reservation, cost.Cost);
-                    settled = true;
-                }
-
-                headers[ChatCompletionPipeline.CostHeader] = cost.Priced ? cost.Cost.ToString(CultureInfo.InvariantCulture) : "unpriced";
-                headers[ChatCompletionPipeline.ModelHeader] = model;
-                return new ChatOutcome(StatusCodes.Status200OK, content, headers);
-            }
+            return outcome;
         }
         finally
         {
@@ -134,11 +103,73 @@ public sealed class ProviderEmbeddings(
         }
     }
 
-    private async Task<ModelPrice?> FindPriceAsync(string model, CancellationToken cancellationToken)
+    private async Task<(ChatOutcome Outcome, ReportedCost? Cost)> CallProviderAsync(
+        JsonObject body,
+        string model,
+        string priceProvider,
+        long estimatedTokens,
+        ApiKeyIdentity identity,
+        string requestId,
+        DateTimeOffset occurredAt,
+        CancellationToken cancellationToken)
+    {
+        using var activity = GenAiTelemetry.StartModelCall("embeddings", priceProvider, model);
+        var started = Stopwatch.GetTimestamp();
+        using var call = await router.SendEmbeddingsAsync(body, model, requestId, cancellationToken);
+        if (call.Failure is not null)
+        {
+            return (WithRequestId(call.Failure, requestId), null);
+        }
+
+        var provider = call.Deployment!.ProviderName;
+        var content = await call.Response!.Content.ReadAsStringAsync(call.Token);
+        var response = ParseObject(content);
+        if (response is null || response["error"] is not null)
+        {
+            // A provider error inside a 200 body is still an error.
+            Log.UpstreamFailed(logger, provider, StatusCodes.Status200OK, requestId);
+            var failure = UpstreamErrors.Map(UpstreamErrors.EffectiveStatus(StatusCodes.Status200OK, content), null, content);
+            return (WithRequestId(failure, requestId), null);
+        }
+
+        var inputTokens = ReadPromptTokens(response) ?? estimatedTokens;
+        var responseModel = response["model"] is JsonValue named && named.GetValueKind() == JsonValueKind.String ? named.GetValue<string>() : model;
+        telemetry.RecordModelCall(activity, new ModelCallRecord("embeddings", provider, model, responseModel, inputTokens, 0, Stopwatch.GetElapsedTime(started)));
+
+        // The ledger keeps the requested model, as for chat, so its price applies whatever the deployment calls it.
+        var cost = await usage.RecordAsync(requestId, identity, provider, new ChatUsage(model, inputTokens, 0, 0), cacheHit: false, occurredAt);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            [ChatCompletionPipeline.RequestIdHeader] = requestId,
+            [ChatCompletionPipeline.CostHeader] = cost.Priced ? cost.Cost.ToString(CultureInfo.InvariantCulture) : "unpriced",
+            [ChatCompletionPipeline.ModelHeader] = model,
+        };
+        return (new ChatOutcome(StatusCodes.Status200OK, content, headers), cost);
+    }
+
+    private static ChatOutcome WithRequestId(ChatOutcome outcome, string requestId)
+    {
+        var headers = new Dictionary<string, string>(outcome.Headers, StringComparer.OrdinalIgnoreCase) { [ChatCompletionPipeline.RequestIdHeader] = requestId };
+        return outcome with { Headers = headers };
+    }
+
+    private static JsonObject? ParseObject(string content)
     {
         try
         {
-            return await prices.FindAsync(upstream.Provider, model, cancellationToken);
+            return JsonNode.Parse(content) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<ModelPrice?> FindPriceAsync(string provider, string model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await prices.FindAsync(provider, model, cancellationToken);
         }
         catch (HttpRequestException)
         {
@@ -158,15 +189,6 @@ public sealed class ProviderEmbeddings(
         _ => -1,
     };
 
-    private static long? ReadPromptTokens(string content)
-    {
-        try
-        {
-            return JsonNode.Parse(content)?["usage"]?["prompt_tokens"] is JsonValue value && value.TryGetValue(out long tokens) ? tokens : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static long? ReadPromptTokens(JsonObject response) =>
+        response["usage"]?["prompt_tokens"] is JsonValue value && value.TryGetValue(out long tokens) ? tokens : null;
 }

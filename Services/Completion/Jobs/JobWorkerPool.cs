@@ -5,6 +5,7 @@ using AspireAi.Completion.Batch;
 using AspireAi.Completion.Caching;
 using AspireAi.Completion.Chat;
 using AspireAi.Completion.CostControl;
+using AspireAi.Completion.Providers;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -167,7 +168,7 @@ public sealed class JobWorkerPool(
         if (job.Type == JobTypes.Batch)
         {
             var requests = JsonNode.Parse(job.Request)!.AsArray();
-            var batch = await services.GetRequiredService<BatchRunner>().RunAsync(requests, job.Identity, directives, null, stoppingToken, job.Id);
+            var batch = await services.GetRequiredService<BatchRunner>().RunAsync(requests, job.Identity, directives, null, stoppingToken, job.Id, GatewayRoutes.Jobs);
             return (JobStatus.Succeeded, batch.ToJsonString());
         }
 
@@ -178,7 +179,7 @@ public sealed class JobWorkerPool(
         }
 
         CostPlanner.TryReadCap(null, request!.Body, out var cap, out _);
-        var outcome = await services.GetRequiredService<ChatCompletionPipeline>().RunAsync(request, job.Identity, directives, cap, stoppingToken, job.Id);
+        var outcome = await services.GetRequiredService<ChatCompletionPipeline>().RunAsync(request with { Route = GatewayRoutes.Jobs }, job.Identity, directives, cap, stoppingToken, job.Id);
         return (JobStatus.Succeeded, OutcomeJson(outcome));
     }
 

@@ -39,13 +39,19 @@ public sealed class ProviderCatalog(IOptions<CompletionOptions> options)
     /// <returns>The provider name.</returns>
     public string PriceProvider(string model) => DeploymentsOf(model).FirstOrDefault()?.ProviderName ?? options.Value.Upstream.Provider;
 
-    /// <summary>Builds the plan of one request: the model's deployments, then each fallback's, each list weighted-shuffled.</summary>
+    /// <summary>
+    /// Builds the plan of one request: the model's deployments, then each fallback's, each list
+    /// weighted-shuffled. Each timeout is the model's when it sets one, else the route's, else
+    /// <c>Completion:Upstream</c>'s.
+    /// </summary>
     /// <param name="model">The model, aliases already resolved.</param>
+    /// <param name="route">The inbound route, a name in <see cref="GatewayRoutes"/>.</param>
     /// <returns>The plan.</returns>
-    public RoutePlan Plan(string model)
+    public RoutePlan Plan(string model, string route = GatewayRoutes.ChatCompletions)
     {
         var settings = options.Value;
         settings.Models.TryGetValue(model, out var policy);
+        settings.Routes.TryGetValue(route, out var routeSettings);
 
         var models = new List<ModelRoute> { new(model, Shuffle(DeploymentsOf(model))) };
         foreach (var fallback in policy?.Fallbacks ?? [])
@@ -60,9 +66,9 @@ public sealed class ProviderCatalog(IOptions<CompletionOptions> options)
         var upstream = settings.Upstream;
         return new RoutePlan(
             models,
-            policy?.AttemptTimeout ?? upstream.AttemptTimeout,
-            policy?.TotalTimeout ?? upstream.TotalTimeout,
-            policy?.IdleTimeout ?? upstream.IdleTimeout);
+            policy?.AttemptTimeout ?? routeSettings?.AttemptTimeout ?? upstream.AttemptTimeout,
+            policy?.TotalTimeout ?? routeSettings?.TotalTimeout ?? upstream.TotalTimeout,
+            policy?.IdleTimeout ?? routeSettings?.IdleTimeout ?? upstream.IdleTimeout);
     }
 
     private List<Deployment> DeploymentsOf(string model)

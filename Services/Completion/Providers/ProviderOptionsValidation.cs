@@ -1,6 +1,6 @@
 namespace AspireAi.Completion.Providers;
 
-/// <summary>Checks the provider, deployment, alias, fallback and resilience settings, naming each bad key.</summary>
+/// <summary>Checks the provider, deployment, alias, fallback, route and resilience settings, naming each bad key.</summary>
 internal static class ProviderOptionsValidation
 {
     public static void Validate(CompletionOptions options, List<string> failures)
@@ -69,6 +69,23 @@ internal static class ProviderOptionsValidation
             CheckTimeout(failures, $"{key}:AttemptTimeout", policy.AttemptTimeout);
             CheckTimeout(failures, $"{key}:TotalTimeout", policy.TotalTimeout);
             CheckTimeout(failures, $"{key}:IdleTimeout", policy.IdleTimeout);
+        }
+
+        foreach (var (route, settings) in options.Routes)
+        {
+            var key = $"Completion:Routes:{route}";
+            if (!GatewayRoutes.All.Contains(route, StringComparer.OrdinalIgnoreCase))
+            {
+                failures.Add($"{key} is not a gateway route; use one of {string.Join(", ", GatewayRoutes.All)}.");
+            }
+
+            CheckTimeout(failures, $"{key}:AttemptTimeout", settings.AttemptTimeout);
+            CheckTimeout(failures, $"{key}:TotalTimeout", settings.TotalTimeout);
+            CheckTimeout(failures, $"{key}:IdleTimeout", settings.IdleTimeout);
+            if (settings.AttemptTimeout is { } attempt && settings.TotalTimeout is { } total && total < attempt)
+            {
+                failures.Add($"{key}:TotalTimeout must be at least {key}:AttemptTimeout.");
+            }
         }
 
         var resilience = options.Resilience;

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AspireAi.Completion.Anthropic;
 using AspireAi.Completion.Chat;
 using AspireAi.Completion.Streaming;
 using Microsoft.Extensions.Options;
@@ -100,11 +103,57 @@ public sealed class ProviderRouter(
     /// <param name="cancellationToken">Cancelled when the client leaves.</param>
     /// <returns>The call; the caller disposes it.</returns>
     /// <exception cref="OperationCanceledException">The client left.</exception>
-    public async Task<UpstreamCall> SendAsync(ChatRequest request, bool stream, string requestId, CancellationToken cancellationToken)
+    public Task<UpstreamCall> SendAsync(ChatRequest request, bool stream, string requestId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        var plan = catalog.Plan(request.Model);
+        var defaultMaxTokens = options.Value.DefaultMaxOutputTokens;
+        return SendCoreAsync(
+            catalog.Plan(request.Model, request.Route),
+            request.Model,
+            "chat",
+            stream,
+            deployment => deployment.Endpoint.Kind == ProviderKind.Anthropic
+                ? AnthropicProtocol.CreateChatRequest(deployment, request.Body, stream, defaultMaxTokens)
+                : OpenAiProtocol.CreateChatRequest(deployment, request.Body, stream),
+            requestId,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends an embeddings request to the deployments of its model and then of its fallbacks, with the
+    /// same retries, circuit breaker and timeouts as chat, and the timeouts of the embeddings route.
+    /// </summary>
+    /// <param name="body">The OpenAI embeddings request; it is not changed.</param>
+    /// <param name="model">The model, aliases resolved.</param>
+    /// <param name="requestId">The request id, for logs.</param>
+    /// <param name="cancellationToken">Cancelled when the client leaves.</param>
+    /// <returns>The call; the caller disposes it.</returns>
+    /// <exception cref="OperationCanceledException">The client left.</exception>
+    public Task<UpstreamCall> SendEmbeddingsAsync(JsonObject body, string model, string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentException.ThrowIfNullOrEmpty(model);
+
+        return SendCoreAsync(
+            catalog.Plan(model, GatewayRoutes.Embeddings),
+            model,
+            "embeddings",
+            stream: false,
+            deployment => OpenAiProtocol.CreateEmbeddingsRequest(deployment, body),
+            requestId,
+            cancellationToken);
+    }
+
+    private async Task<UpstreamCall> SendCoreAsync(
+        RoutePlan plan,
+        string model,
+        string operation,
+        bool stream,
+        Func<Deployment, HttpRequestMessage?> createRequest,
+        string requestId,
+        CancellationToken cancellationToken)
+    {
         var totalTimeout = new CancellationTokenSource(plan.TotalTimeout, timeProvider);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, totalTimeout.Token);
         var deadline = timeProvider.GetTimestamp() + (long)(plan.TotalTimeout.TotalSeconds * timeProvider.TimestampFrequency);
@@ -131,12 +180,24 @@ public sealed class ProviderRouter(
                 for (var retry = 0; ; retry++)
                 {
                     attempts++;
-                    var attempt = await TryOnceAsync(http, deployment, request, stream, plan.AttemptTimeout, linked.Token);
+                    Attempt attempt;
+                    TimeSpan? retryDelay = null;
+                    using (var span = UpstreamTelemetry.StartAttempt(operation, deployment, attempts))
+                    {
+                        attempt = await TryOnceAsync(http, deployment, createRequest, stream, plan.AttemptTimeout, linked.Token);
+                        if (attempt.Response is null && attempt.Retryable && !linked.IsCancellationRequested)
+                        {
+                            retryDelay = NextDelay(attempt, retry, resilience, deadline);
+                        }
+
+                        UpstreamTelemetry.RecordOutcome(span, attempt.ResponseStatus, attempt.ErrorType, retryDelay);
+                    }
+
                     if (attempt.Response is { } response)
                     {
                         breaker.RecordSuccess(deployment.Key);
-                        Activity.Current?.SetTag("aspireai.upstream.attempts", attempts);
-                        Activity.Current?.SetTag("aspireai.upstream.deployment", deployment.Key);
+                        Activity.Current?.SetTag(UpstreamTelemetry.Attempts, attempts);
+                        Activity.Current?.SetTag(UpstreamTelemetry.Deployment, deployment.Key);
                         return new UpstreamCall(plan, deployment, response, null, attempts, totalTimeout, linked);
                     }
 
@@ -144,16 +205,11 @@ public sealed class ProviderRouter(
                     if (totalTimeout.IsCancellationRequested)
                     {
                         Log.RequestTimedOut(logger, requestId, plan.TotalTimeout);
+                        Activity.Current?.SetTag(UpstreamTelemetry.Attempts, attempts);
                         return Fail(UpstreamErrors.Timeout());
                     }
 
                     lastFailure = attempt.Failure!;
-                    Activity.Current?.AddEvent(new ActivityEvent("aspireai.upstream.attempt_failed", tags: new ActivityTagsCollection
-                    {
-                        ["aspireai.upstream.deployment"] = deployment.Key,
-                        ["http.response.status_code"] = attempt.Status,
-                        ["aspireai.upstream.attempt"] = attempts,
-                    }));
                     if (attempt.CountsAgainstCircuit && breaker.RecordFailure(deployment.Key))
                     {
                         Log.CircuitOpened(logger, deployment.Key, resilience.CircuitBreakDuration);
@@ -161,17 +217,11 @@ public sealed class ProviderRouter(
 
                     if (!attempt.Retryable)
                     {
+                        Activity.Current?.SetTag(UpstreamTelemetry.Attempts, attempts);
                         return Fail(lastFailure);
                     }
 
-                    if (retry >= resilience.MaxRetries || (attempt.RetryAfter is { } retryAfter && retryAfter > resilience.MaxRetryAfter))
-                    {
-                        break;
-                    }
-
-                    var delay = attempt.RetryAfter ?? Backoff(retry, resilience);
-                    var remaining = TimeSpan.FromSeconds((deadline - timeProvider.GetTimestamp()) / (double)timeProvider.TimestampFrequency);
-                    if (delay >= remaining)
+                    if (retryDelay is not { } delay)
                     {
                         break;
                     }
@@ -183,6 +233,7 @@ public sealed class ProviderRouter(
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
+                        Activity.Current?.SetTag(UpstreamTelemetry.Attempts, attempts);
                         return Fail(UpstreamErrors.Timeout());
                     }
                 }
@@ -191,7 +242,7 @@ public sealed class ProviderRouter(
             }
         }
 
-        Activity.Current?.SetTag("aspireai.upstream.attempts", attempts);
+        Activity.Current?.SetTag(UpstreamTelemetry.Attempts, attempts);
         if (lastFailure is not null)
         {
             return Fail(lastFailure);
@@ -204,20 +255,36 @@ public sealed class ProviderRouter(
 
         return Fail(ChatOutcome.Error(
             StatusCodes.Status404NotFound,
-            $"No provider serves the model '{request.Model}'. Add deployments under Completion:Models:{request.Model}:Deployments or set Completion:Upstream:BaseUrl.",
+            $"No provider serves the model '{model}'. Add deployments under Completion:Models:{model}:Deployments or set Completion:Upstream:BaseUrl.",
             "invalid_request_error",
             "model_not_found",
             "gateway",
             param: "model"));
     }
 
-    private async Task<Attempt> TryOnceAsync(HttpClient http, Deployment deployment, ChatRequest request, bool stream, TimeSpan attemptTimeout, CancellationToken cancellationToken)
+    private async Task<Attempt> TryOnceAsync(
+        HttpClient http, Deployment deployment, Func<Deployment, HttpRequestMessage?> createRequest, bool stream, TimeSpan attemptTimeout, CancellationToken cancellationToken)
     {
+        HttpRequestMessage? created;
+        try
+        {
+            created = createRequest(deployment);
+        }
+        catch (UntranslatableContentException exception)
+        {
+            var invalid = ChatOutcome.Error(StatusCodes.Status400BadRequest, exception.Message, "invalid_request_error", "untranslatable_content", "gateway", param: "messages");
+            return new Attempt(null, invalid, 400, Retryable: false, CountsAgainstCircuit: false, null) { ErrorType = "untranslatable_content" };
+        }
+
+        using var message = created;
+        if (message is null)
+        {
+            // The deployment's protocol has no such operation, such as embeddings on Anthropic's API.
+            return new Attempt(null, UpstreamErrors.Unsupported(deployment), 400, Retryable: false, CountsAgainstCircuit: false, null) { ErrorType = "unsupported_operation" };
+        }
+
         using var attemptTimeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attemptTimeoutSource.CancelAfter(attemptTimeout);
-        using var message = deployment.Endpoint.Kind == ProviderKind.Anthropic
-            ? AnthropicProtocol.CreateChatRequest(deployment, request.Body, stream, options.Value.DefaultMaxOutputTokens)
-            : OpenAiProtocol.CreateChatRequest(deployment, request.Body, stream);
         HttpResponseMessage response;
         try
         {
@@ -226,22 +293,22 @@ public sealed class ProviderRouter(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Log.DeploymentAttemptTimedOut(logger, deployment.Key, attemptTimeout);
-            return new Attempt(null, UpstreamErrors.Timeout(), 504, Retryable: true, CountsAgainstCircuit: true, null);
+            return new Attempt(null, UpstreamErrors.Timeout(), 504, Retryable: true, CountsAgainstCircuit: true, null) { ErrorType = "timeout" };
         }
         catch (OperationCanceledException)
         {
-            return new Attempt(null, UpstreamErrors.Timeout(), 504, Retryable: false, CountsAgainstCircuit: false, null);
+            return new Attempt(null, UpstreamErrors.Timeout(), 504, Retryable: false, CountsAgainstCircuit: false, null) { ErrorType = "timeout" };
         }
         catch (HttpRequestException exception)
         {
             Log.DeploymentUnreachable(logger, deployment.Key, deployment.ProviderName, exception);
-            return new Attempt(null, UpstreamErrors.Unreachable(), 502, Retryable: true, CountsAgainstCircuit: true, null);
+            return new Attempt(null, UpstreamErrors.Unreachable(), 502, Retryable: true, CountsAgainstCircuit: true, null) { ErrorType = exception.GetType().FullName };
         }
 
         var status = (int)response.StatusCode;
         if (response.IsSuccessStatusCode)
         {
-            return new Attempt(response, null, status, false, false, null);
+            return new Attempt(response, null, status, false, false, null) { ResponseStatus = status };
         }
 
         using (response)
@@ -261,7 +328,11 @@ public sealed class ProviderRouter(
             Log.DeploymentReturnedError(logger, deployment.Key, deployment.ProviderName, status);
             var retryable = effective is StatusCodes.Status408RequestTimeout or StatusCodes.Status429TooManyRequests or >= 500;
             var countsAgainstCircuit = effective >= 500;
-            return new Attempt(null, UpstreamErrors.Map(effective, retryAfter, content), status, retryable, countsAgainstCircuit, retryAfter);
+            return new Attempt(null, UpstreamErrors.Map(effective, retryAfter, content), status, retryable, countsAgainstCircuit, retryAfter)
+            {
+                ResponseStatus = status,
+                ErrorType = status.ToString(CultureInfo.InvariantCulture),
+            };
         }
     }
 
@@ -286,6 +357,19 @@ public sealed class ProviderRouter(
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
+    /// <summary>Returns the wait before the next attempt on the same deployment, or <see langword="null"/> when the deployment is given up.</summary>
+    private TimeSpan? NextDelay(Attempt attempt, int retry, ProviderResilienceOptions resilience, long deadline)
+    {
+        if (retry >= resilience.MaxRetries || (attempt.RetryAfter is { } retryAfter && retryAfter > resilience.MaxRetryAfter))
+        {
+            return null;
+        }
+
+        var delay = attempt.RetryAfter ?? Backoff(retry, resilience);
+        var remaining = TimeSpan.FromSeconds((deadline - timeProvider.GetTimestamp()) / (double)timeProvider.TimestampFrequency);
+        return delay < remaining ? delay : null;
+    }
+
     private static TimeSpan Backoff(int retry, ProviderResilienceOptions resilience)
     {
         var exponential = resilience.BaseDelay * Math.Pow(2, retry);
@@ -294,5 +378,12 @@ public sealed class ProviderRouter(
         return delay > resilience.MaxDelay ? resilience.MaxDelay : delay;
     }
 
-    private sealed record Attempt(HttpResponseMessage? Response, ChatOutcome? Failure, int Status, bool Retryable, bool CountsAgainstCircuit, TimeSpan? RetryAfter);
+    private sealed record Attempt(HttpResponseMessage? Response, ChatOutcome? Failure, int Status, bool Retryable, bool CountsAgainstCircuit, TimeSpan? RetryAfter)
+    {
+        /// <summary>The provider's HTTP status; <see langword="null"/> when no response came.</summary>
+        public int? ResponseStatus { get; init; }
+
+        /// <summary>The failure's <c>error.type</c>; <see langword="null"/> on success.</summary>
+        public string? ErrorType { get; init; }
+    }
 }

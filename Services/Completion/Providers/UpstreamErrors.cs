@@ -67,10 +67,26 @@ public static class UpstreamErrors
             : ChatOutcome.Error(status, $"The provider rejected the request with status {status}.", "invalid_request_error", "upstream_rejected", "provider", headers);
     }
 
+    /// <summary>The outcome of a deployment whose protocol has no such operation, such as embeddings on Anthropic's API.</summary>
+    /// <param name="deployment">The deployment.</param>
+    /// <returns>A 400 in OpenAI's shape.</returns>
+    public static ChatOutcome Unsupported(Deployment deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+
+        return ChatOutcome.Error(
+            StatusCodes.Status400BadRequest,
+            $"Deployment {deployment.Key} uses provider kind {deployment.Endpoint.Kind}, which has no embeddings API. Point the model's deployments at an OpenAI, Azure OpenAI or OpenAI-compatible provider.",
+            "invalid_request_error",
+            "unsupported_operation",
+            "gateway",
+            param: "model");
+    }
+
     /// <summary>The outcome of a provider that did not answer in time.</summary>
     /// <returns>A 504.</returns>
     public static ChatOutcome Timeout() =>
-        ChatOutcome.Error(StatusCodes.Status504GatewayTimeout, "The provider did not answer in time. Retry, or raise the model's timeout in Completion:Models:{model}:TotalTimeout.", "timeout", "upstream_timeout", "provider");
+        ChatOutcome.Error(StatusCodes.Status504GatewayTimeout, "The provider did not respond in time. Retry, or raise TotalTimeout under Completion:Models:<model> or Completion:Routes:<route>.", "timeout", "upstream_timeout", "provider");
 
     /// <summary>The outcome of a provider that could not be reached.</summary>
     /// <returns>A 502.</returns>

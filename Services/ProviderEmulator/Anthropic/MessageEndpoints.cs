@@ -90,7 +90,7 @@ public static class MessageEndpoints
         }
 
         var reply = generator.Generate(plan, 0);
-        var inputTokens = tokenCounter.CountChat(plan.Model, plan.Messages);
+        var inputTokens = tokenCounter.CountChat(plan.Model, plan.Messages) + plan.MediaTokens;
         var id = "msg_" + Guid.NewGuid().ToString("N");
         var stopReason = reply.FinishReason == ReplyGenerator.FinishReasonLength ? "max_tokens" : "end_turn";
         var omitUsage = decision?.Fault.OmitUsage == true;
@@ -210,6 +210,7 @@ public static class MessageEndpoints
         }
 
         var texts = new List<ChatText>();
+        var mediaTokens = 0;
         if (ReadText(body["system"]) is { Length: > 0 } system)
         {
             texts.Add(new ChatText("system", system));
@@ -223,11 +224,108 @@ public static class MessageEndpoints
             }
 
             texts.Add(new ChatText(Text(message["role"])!, ReadText(message["content"])));
+            if (TryCountMedia(message, i, out var tokens) is { } mediaError)
+            {
+                return Error(StatusCodes.Status400BadRequest, "invalid_request_error", mediaError);
+            }
+
+            mediaTokens += tokens;
         }
 
         var stops = (body["stop_sequences"] as JsonArray ?? []).Select(Text).OfType<string>().Where(stop => stop.Length > 0).ToList();
         var stream = body["stream"]?.GetValueKind() == JsonValueKind.True;
-        plan = new ChatCompletionPlan(model, texts, 1, maxTokens, stops, stream, IncludeUsage: true);
+        plan = new ChatCompletionPlan(model, texts, 1, maxTokens, stops, stream, IncludeUsage: true, mediaTokens);
+        return null;
+    }
+
+    /// <summary>Validates a message's image and document blocks and counts their tokens as Anthropic does; returns the error message, or null.</summary>
+    private static string? TryCountMedia(JsonObject message, int index, out int tokens)
+    {
+        tokens = 0;
+        if (message["content"] is not JsonArray blocks)
+        {
+            return null;
+        }
+
+        for (var j = 0; j < blocks.Count; j++)
+        {
+            var type = Text(blocks[j]?["type"]);
+            if (type is not ("image" or "document"))
+            {
+                continue;
+            }
+
+            var path = $"messages.{index}.content.{j}";
+            if (Text(message["role"]) != "user")
+            {
+                return $"{path}: {type} blocks are only allowed in user messages.";
+            }
+
+            if (blocks[j]!["source"] is not JsonObject source)
+            {
+                return $"{path}.source: Field required.";
+            }
+
+            var sourceType = Text(source["type"]);
+            var mediaType = Text(source["media_type"]);
+            byte[] bytes;
+            switch (type, sourceType)
+            {
+                case ("image", "base64"):
+                    if (mediaType is null || !MediaTokens.ImageMediaTypes.Contains(mediaType))
+                    {
+                        return $"{path}.source.media_type: Input should be {string.Join(", ", MediaTokens.ImageMediaTypes.Select(media => $"'{media}'"))}.";
+                    }
+
+                    if (!MediaTokens.TryDecodeBase64(Text(source["data"]), out bytes))
+                    {
+                        return $"{path}.source.data: The image data is not valid base64.";
+                    }
+
+                    tokens += MediaTokens.AnthropicImage(MediaTokens.ReadImageSize(bytes));
+                    break;
+
+                case ("image", "url"):
+                    if (!MediaTokens.IsHttpUrl(Text(source["url"])))
+                    {
+                        return $"{path}.source.url: Input should be an http(s) URL.";
+                    }
+
+                    tokens += MediaTokens.AnthropicImage(null);
+                    break;
+
+                case ("document", "base64"):
+                    if (mediaType != MediaTokens.PdfMediaType)
+                    {
+                        return $"{path}.source.media_type: Input should be '{MediaTokens.PdfMediaType}'.";
+                    }
+
+                    if (!MediaTokens.TryDecodeBase64(Text(source["data"]), out bytes))
+                    {
+                        return $"{path}.source.data: The PDF data is not valid base64.";
+                    }
+
+                    tokens += MediaTokens.AnthropicPdf(bytes);
+                    break;
+
+                case ("document", "url"):
+                    if (!MediaTokens.IsHttpUrl(Text(source["url"])))
+                    {
+                        return $"{path}.source.url: Input should be an http(s) URL.";
+                    }
+
+                    tokens += MediaTokens.AnthropicPdf([]);
+                    break;
+
+                case ("document", "text" or "content"):
+                    // The text is counted with the message's other text.
+                    break;
+
+                default:
+                    return $"{path}.source.type: Input should be 'base64' or 'url'{(type == "document" ? ", 'text' or 'content'" : string.Empty)}.";
+            }
+        }
+
         return null;
     }
 
@@ -269,6 +367,8 @@ public static class MessageEndpoints
             "text" => Text(block["text"]),
             "tool_result" => ReadText(block["content"]),
             "tool_use" => block["input"]?.ToJsonString(),
+            "document" when Text(block["source"]?["type"]) == "text" => Text(block["source"]?["data"]),
+            "document" when Text(block["source"]?["type"]) == "content" => ReadText(block["source"]?["content"]),
             _ => null,
         })),
         _ => null,

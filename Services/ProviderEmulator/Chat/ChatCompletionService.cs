@@ -100,7 +100,7 @@ internal sealed class ChatCompletionService(
     private List<GeneratedReply> GenerateReplies(ChatCompletionPlan plan) =>
         Enumerable.Range(0, plan.ChoiceCount).Select(index => generator.Generate(plan, index)).ToList();
 
-    private int CountPromptTokens(ChatCompletionPlan plan) => tokenCounter.CountChat(plan.Model, plan.Messages);
+    private int CountPromptTokens(ChatCompletionPlan plan) => tokenCounter.CountChat(plan.Model, plan.Messages) + plan.MediaTokens;
 
     private SseItem<string> Event(ChatCompletionChunk chunk) =>
         new(JsonSerializer.Serialize(chunk, jsonOptions.Value.SerializerOptions));

@@ -15,6 +15,7 @@ namespace AspireAi.ProviderEmulator.Chat;
 /// <param name="StopSequences">The stop sequences, possibly none.</param>
 /// <param name="Stream">Whether to respond with server-sent events.</param>
 /// <param name="IncludeUsage">Whether a streamed answer ends with a usage chunk.</param>
+/// <param name="MediaTokens">The prompt tokens of the request's images and PDFs, counted apart from its text.</param>
 internal sealed record ChatCompletionPlan(
     string Model,
     IReadOnlyList<ChatText> Messages,
@@ -22,7 +23,8 @@ internal sealed record ChatCompletionPlan(
     int? MaxTokens,
     IReadOnlyList<string> StopSequences,
     bool Stream,
-    bool IncludeUsage);
+    bool IncludeUsage,
+    int MediaTokens = 0);
 
 /// <summary>Checks a chat completion request field by field and names the first invalid one, as OpenAI does.</summary>
 internal static class ChatRequestValidator
@@ -55,15 +57,17 @@ internal static class ChatRequestValidator
         }
 
         var messages = new List<ChatText>(request.Messages.Count);
+        var mediaTokens = 0;
         for (var i = 0; i < request.Messages.Count; i++)
         {
-            var problem = TryReadMessage(request.Messages[i], i, out var message);
+            var problem = TryReadMessage(request.Messages[i], i, out var message, out var messageMediaTokens);
             if (problem is not null)
             {
                 return problem;
             }
 
             messages.Add(message);
+            mediaTokens += messageMediaTokens;
         }
 
         var settingsProblem = CheckSamplingSettings(request);
@@ -97,13 +101,15 @@ internal static class ChatRequestValidator
             maxTokens,
             stopSequences,
             stream,
-            request.StreamOptions?.IncludeUsage ?? false);
+            request.StreamOptions?.IncludeUsage ?? false,
+            mediaTokens);
         return null;
     }
 
-    private static OpenAiProblem? TryReadMessage(ChatCompletionRequestMessage? message, int index, out ChatText text)
+    private static OpenAiProblem? TryReadMessage(ChatCompletionRequestMessage? message, int index, out ChatText text, out int mediaTokens)
     {
         text = default;
+        mediaTokens = 0;
         var param = $"messages[{index}]";
 
         if (message is null)
@@ -119,7 +125,7 @@ internal static class ChatRequestValidator
                 $"{param}.role");
         }
 
-        var contentProblem = TryReadContent(message.Content, message.Role, $"{param}.content", out var content);
+        var contentProblem = TryReadContent(message.Content, message.Role, $"{param}.content", out var content, out mediaTokens);
         if (contentProblem is not null)
         {
             return contentProblem;
@@ -129,9 +135,10 @@ internal static class ChatRequestValidator
         return null;
     }
 
-    private static OpenAiProblem? TryReadContent(JsonElement content, string role, string param, out string? text)
+    private static OpenAiProblem? TryReadContent(JsonElement content, string role, string param, out string? text, out int mediaTokens)
     {
         text = null;
+        mediaTokens = 0;
         switch (content.ValueKind)
         {
             case JsonValueKind.Undefined or JsonValueKind.Null:
@@ -145,16 +152,17 @@ internal static class ChatRequestValidator
                 return null;
 
             case JsonValueKind.Array:
-                return TryReadContentParts(content, param, out text);
+                return TryReadContentParts(content, role, param, out text, out mediaTokens);
 
             default:
                 return OpenAiProblem.InvalidRequest($"'{param}' is a JSON {content.ValueKind}. Send a string or an array of text parts.", param);
         }
     }
 
-    private static OpenAiProblem? TryReadContentParts(JsonElement parts, string param, out string? text)
+    private static OpenAiProblem? TryReadContentParts(JsonElement parts, string role, string param, out string? text, out int mediaTokens)
     {
         text = null;
+        mediaTokens = 0;
         if (parts.GetArrayLength() == 0)
         {
             return OpenAiProblem.InvalidRequest($"'{param}' is an empty array. Send at least one part such as {{\"type\":\"text\",\"text\":\"Hello\"}}.", param);
@@ -172,10 +180,28 @@ internal static class ChatRequestValidator
                 return OpenAiProblem.InvalidRequest($"'{partParam}' must be an object with a 'type' field, such as {{\"type\":\"text\",\"text\":\"Hello\"}}.", partParam);
             }
 
+            if (type.GetString() is "image_url" or "file")
+            {
+                if (role != "user")
+                {
+                    return OpenAiProblem.InvalidRequest($"'{partParam}' is an {type.GetString()} part in a {role} message; images and files are only allowed in user messages.", partParam);
+                }
+
+                var mediaProblem = type.GetString() == "image_url" ? TryCountImage(part, partParam, out var tokens) : TryCountFile(part, partParam, out tokens);
+                if (mediaProblem is not null)
+                {
+                    return mediaProblem;
+                }
+
+                mediaTokens += tokens;
+                index++;
+                continue;
+            }
+
             if (type.GetString() != "text")
             {
                 return OpenAiProblem.InvalidRequest(
-                    $"'{partParam}.type' is '{type.GetString()}'; the emulator supports only 'text' parts. Send images, audio and files to a real provider.",
+                    $"'{partParam}.type' is '{type.GetString()}'; the emulator supports 'text', 'image_url' and 'file' parts. Send audio to a real provider.",
                     $"{partParam}.type");
             }
 
@@ -189,6 +215,74 @@ internal static class ChatRequestValidator
         }
 
         text = builder.ToString();
+        return null;
+    }
+
+    private static OpenAiProblem? TryCountImage(JsonElement part, string param, out int tokens)
+    {
+        tokens = 0;
+        if (!part.TryGetProperty("image_url", out var image) || image.ValueKind != JsonValueKind.Object
+            || !image.TryGetProperty("url", out var urlElement) || urlElement.ValueKind != JsonValueKind.String)
+        {
+            return OpenAiProblem.InvalidRequest($"'{param}.image_url.url' is missing. Send an http(s) URL or a base64 data URL such as data:image/png;base64,....", $"{param}.image_url.url");
+        }
+
+        string? detail = null;
+        if (image.TryGetProperty("detail", out var detailElement))
+        {
+            detail = detailElement.ValueKind == JsonValueKind.String ? detailElement.GetString() : null;
+            if (detail is not ("auto" or "low" or "high"))
+            {
+                return OpenAiProblem.InvalidRequest($"'{param}.image_url.detail' must be 'auto', 'low' or 'high'.", $"{param}.image_url.detail");
+            }
+        }
+
+        var url = urlElement.GetString();
+        if (MediaTokens.IsHttpUrl(url))
+        {
+            tokens = MediaTokens.OpenAiImage(null, detail);
+            return null;
+        }
+
+        if (!MediaTokens.TryReadDataUrl(url, out var mediaType, out var bytes))
+        {
+            return OpenAiProblem.InvalidRequest($"'{param}.image_url.url' is neither an http(s) URL nor a valid base64 data URL.", $"{param}.image_url.url", "invalid_image_url");
+        }
+
+        if (!MediaTokens.ImageMediaTypes.Contains(mediaType))
+        {
+            return OpenAiProblem.InvalidRequest(
+                $"'{param}.image_url.url' is an image of type '{mediaType}'. Send one of {string.Join(", ", MediaTokens.ImageMediaTypes)}.",
+                $"{param}.image_url.url",
+                "invalid_image_format");
+        }
+
+        tokens = MediaTokens.OpenAiImage(MediaTokens.ReadImageSize(bytes), detail);
+        return null;
+    }
+
+    private static OpenAiProblem? TryCountFile(JsonElement part, string param, out int tokens)
+    {
+        tokens = 0;
+        if (!part.TryGetProperty("file", out var file) || file.ValueKind != JsonValueKind.Object)
+        {
+            return OpenAiProblem.InvalidRequest($"'{param}.file' is missing. Send {{\"file_data\": \"data:application/pdf;base64,...\"}}.", $"{param}.file");
+        }
+
+        if (file.TryGetProperty("file_id", out _))
+        {
+            return OpenAiProblem.InvalidRequest($"'{param}.file.file_id' names an uploaded file, but the emulator has no Files API. Send the PDF in file_data.", $"{param}.file.file_id");
+        }
+
+        var data = file.TryGetProperty("file_data", out var dataElement) && dataElement.ValueKind == JsonValueKind.String ? dataElement.GetString() : null;
+        if (!MediaTokens.TryReadDataUrl(data, out var mediaType, out var bytes) || mediaType != MediaTokens.PdfMediaType)
+        {
+            return OpenAiProblem.InvalidRequest(
+                $"'{param}.file.file_data' must be a base64 data URL of a PDF, such as data:application/pdf;base64,JVBERi0...; chat completions take PDF files only.",
+                $"{param}.file.file_data");
+        }
+
+        tokens = MediaTokens.OpenAiPdf(bytes);
         return null;
     }
 

@@ -94,6 +94,50 @@ public sealed class ProviderCatalogTests
     }
 
     [Fact]
+    public void Plan_RouteTimeouts_ModelOverRouteOverUpstream()
+    {
+        var options = CreateOptions();
+        options.Routes[GatewayRoutes.Messages] = new RouteOptions
+        {
+            AttemptTimeout = TimeSpan.FromSeconds(7),
+            TotalTimeout = TimeSpan.FromSeconds(20),
+            IdleTimeout = TimeSpan.FromSeconds(3),
+        };
+        var catalog = new ProviderCatalog(Options.Create(options));
+
+        var routeOnly = catalog.Plan("gpt-4.1", GatewayRoutes.Messages);
+        var modelAndRoute = catalog.Plan("gpt-4o", GatewayRoutes.Messages);
+        var otherRoute = catalog.Plan("gpt-4.1", GatewayRoutes.ChatCompletions);
+
+        Assert.Equal(TimeSpan.FromSeconds(7), routeOnly.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(20), routeOnly.TotalTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), routeOnly.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(7), modelAndRoute.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(10), modelAndRoute.TotalTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), modelAndRoute.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), otherRoute.AttemptTimeout);
+        Assert.Equal(options.Upstream.TotalTimeout, otherRoute.TotalTimeout);
+        Assert.Equal(options.Upstream.IdleTimeout, otherRoute.IdleTimeout);
+    }
+
+    [Fact]
+    public void Validate_BadRouteSettings_NamesEachKey()
+    {
+        var options = CreateOptions();
+        options.Routes["chat"] = new RouteOptions { IdleTimeout = TimeSpan.FromSeconds(1) };
+        options.Routes[GatewayRoutes.Batch] = new RouteOptions { AttemptTimeout = TimeSpan.FromSeconds(10), TotalTimeout = TimeSpan.FromSeconds(5) };
+        options.Routes[GatewayRoutes.Jobs] = new RouteOptions { IdleTimeout = TimeSpan.FromSeconds(-1) };
+
+        var result = new ValidateCompletionOptions().Validate(null, options);
+
+        var failures = result.Failures!.ToList();
+        Assert.Contains(failures, failure => failure.StartsWith("Completion:Routes:chat is not a gateway route; use one of chat-completions, messages, batch, jobs, embeddings.", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("Completion:Routes:batch:TotalTimeout must be at least Completion:Routes:batch:AttemptTimeout", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("Completion:Routes:jobs:IdleTimeout must be positive", StringComparison.Ordinal));
+        Assert.Equal(3, failures.Count);
+    }
+
+    [Fact]
     public void Validate_ValidProviderSettings_Succeeds()
     {
         var result = new ValidateCompletionOptions().Validate(null, CreateOptions());

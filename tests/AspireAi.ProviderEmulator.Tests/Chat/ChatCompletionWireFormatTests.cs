@@ -107,7 +107,8 @@ public sealed class ChatCompletionWireFormatTests(WebApplicationFactory<Program>
     [InlineData("{\"model\":\"gpt-4o-mini\",\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "stream_options")]
     [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"robot\",\"content\":\"Hi\"}]}", "messages[0].role")]
     [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\"}]}", "messages[0].content")]
-    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]}", "messages[0].content[0].type")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AAAA\",\"format\":\"wav\"}}]}]}", "messages[0].content[0].type")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]}", "messages[0].content[0].image_url.url")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "model")]
     public async Task Post_InvalidBody_Returns400NamingTheField(string json, string? expectedParam)
     {

@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using AspireAi.Completion.Tests.Infrastructure;
+using AspireAi.Tests.Shared;
+
+namespace AspireAi.Completion.Tests.Gateway;
+
+/// <summary>
+/// Images and PDFs through the gateway in front of the emulator: Anthropic blocks on <c>/v1/messages</c>
+/// for a model the emulator serves with OpenAI's API, and OpenAI parts on <c>/v1/chat/completions</c>
+/// for a model deployed on the emulator's Anthropic API.
+/// </summary>
+public sealed class MediaContentTests(GarnetFixture garnet) : IAsyncLifetime
+{
+    private GatewayHost _host = null!;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await GatewayHost.StartAsync(
+            garnet.Redis,
+            new Dictionary<string, string?>(),
+            new Dictionary<string, string?>
+            {
+                ["Completion:Providers:anthropic-emulator:Kind"] = "Anthropic",
+                ["Completion:Providers:anthropic-emulator:BaseUrl"] = "{emulator}",
+                ["Completion:Providers:anthropic-emulator:ApiKey"] = "emulator-key",
+                ["Completion:Models:claude-sonnet-4:Deployments:0:Provider"] = "anthropic-emulator",
+            },
+            Cancellation);
+    }
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Messages_ImageAndPdf_BillsMediaTokens()
+    {
+        var image = new JsonObject
+        {
+            ["type"] = "image",
+            ["source"] = new JsonObject { ["type"] = "base64", ["media_type"] = "image/png", ["data"] = Convert.ToBase64String(TestMedia.Png(2048, 4096)) },
+        };
+        var document = new JsonObject
+        {
+            ["type"] = "document",
+            ["title"] = "report.pdf",
+            ["source"] = new JsonObject { ["type"] = "base64", ["media_type"] = "application/pdf", ["data"] = Convert.ToBase64String(TestMedia.Pdf(pages: 2)) },
+        };
+
+        var withMedia = await SendMessageAsync("gpt-4o-mini", new JsonArray(image, document, Text("Compare the chart and the report.")));
+        var textOnly = await SendMessageAsync("gpt-4o-mini", new JsonArray(Text("Compare the chart and the report.")));
+
+        // The emulator counts the image as OpenAI does at high detail (1105) and each PDF page as 765.
+        Assert.Equal(HttpStatusCode.OK, withMedia.Status);
+        Assert.Equal(1105 + (2 * 765), withMedia.Usage!.InputTokens - textOnly.Usage!.InputTokens);
+        Assert.Equal("emulator", withMedia.Usage.Provider);
+    }
+
+    [Fact]
+    public async Task Messages_DocumentWithUrlSource_Returns400NamingBlock()
+    {
+        var document = new JsonObject
+        {
+            ["type"] = "document",
+            ["source"] = new JsonObject { ["type"] = "url", ["url"] = "https://example.com/report.pdf" },
+        };
+
+        var result = await SendMessageAsync("gpt-4o-mini", new JsonArray(Text("Read this."), document));
+
+        Assert.Equal(HttpStatusCode.BadRequest, result.Status);
+        Assert.Equal("invalid_request_error", result.Body["error"]!["type"]!.GetValue<string>());
+        Assert.StartsWith("'messages[0].content[1]' is a document with a url source", result.Body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(result.Usage);
+    }
+
+    [Fact]
+    public async Task ChatCompletion_ImageToAnthropic_BillsMediaTokens()
+    {
+        var image = new JsonObject
+        {
+            ["type"] = "image_url",
+            ["image_url"] = new JsonObject { ["url"] = "data:image/png;base64," + Convert.ToBase64String(TestMedia.Png(1000, 1000)) },
+        };
+
+        var withImage = await SendChatAsync(new JsonArray(Text("What is in the picture?"), image));
+        var textOnly = await SendChatAsync(new JsonArray(Text("What is in the picture?")));
+
+        // Anthropic counts 1000 x 1000 / 750, rounded up.
+        Assert.Equal(HttpStatusCode.OK, withImage.Status);
+        Assert.Equal(1334, withImage.Usage!.InputTokens - textOnly.Usage!.InputTokens);
+        Assert.Equal("anthropic-emulator", withImage.Usage.Provider);
+    }
+
+    [Fact]
+    public async Task ChatCompletion_FileIdToAnthropic_Returns400()
+    {
+        var file = new JsonObject { ["type"] = "file", ["file"] = new JsonObject { ["file_id"] = "file-abc123" } };
+
+        var result = await SendChatAsync(new JsonArray(Text("Summarize the file."), file));
+
+        Assert.Equal(HttpStatusCode.BadRequest, result.Status);
+        Assert.Equal("untranslatable_content", result.Body["error"]!["code"]!.GetValue<string>());
+        Assert.StartsWith("'messages[0].content[1].file.file_id' names an OpenAI file", result.Body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(result.Usage);
+    }
+
+    private async Task<Result> SendMessageAsync(string model, JsonArray content)
+    {
+        var body = new JsonObject
+        {
+            ["model"] = model,
+            ["max_tokens"] = 16,
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = content }),
+        };
+        using var response = await _host.Client.PostAsJsonAsync("v1/messages", body, Cancellation);
+        return await ReadAsync(response);
+    }
+
+    private async Task<Result> SendChatAsync(JsonArray content)
+    {
+        var body = new JsonObject
+        {
+            ["model"] = "claude-sonnet-4",
+            ["max_tokens"] = 16,
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = content }),
+        };
+        using var response = await _host.Client.PostAsJsonAsync("v1/chat/completions", body, Cancellation);
+        return await ReadAsync(response);
+    }
+
+    private async Task<Result> ReadAsync(HttpResponseMessage response)
+    {
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!.AsObject();
+        var requestId = response.Headers.TryGetValues("x-request-id", out var ids) ? ids.Single() : null;
+        var usage = _host.UsageRecords.SingleOrDefault(record => record.RequestId == requestId);
+        return new Result(response.StatusCode, body, usage);
+    }
+
+    private static JsonObject Text(string text) => new() { ["type"] = "text", ["text"] = text };
+
+    private sealed record Result(HttpStatusCode Status, JsonObject Body, BillingClient.UsageRecord? Usage);
+}
