@@ -5,24 +5,32 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AspireAi.IntegrationTests;
 
-/// <summary>The collection of tests that stop every gateway replica, so they never run beside other tests.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GatewayRestartCollection
+/// <summary>
+/// A second copy of the whole system for tests that stop every gateway replica, so the tests that
+/// share the assembly's copy never lose their gateway.
+/// </summary>
+public sealed class IsolatedAppFixture : IAsyncLifetime
 {
-    public const string Name = "Gateway restarts";
+    public AspireAiAppFixture System { get; } = new();
+
+    public ValueTask InitializeAsync() => System.InitializeAsync();
+
+    public ValueTask DisposeAsync() => System.DisposeAsync();
 }
 
-[Collection(GatewayRestartCollection.Name)]
-public class GatewayRestartTests(AspireAiAppFixture fixture)
+public class GatewayRestartTests(IsolatedAppFixture isolated) : IClassFixture<IsolatedAppFixture>
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly AspireAiAppFixture _fixture = isolated.System;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Job_GatewayRestartedMidJob_StillCompletes()
     {
-        var tenant = await fixture.CreateTenantAsync(Cancellation);
+        var tenant = await _fixture.CreateTenantAsync(Cancellation);
         using var http = tenant.CreateHttpClient();
 
         // The emulator keeps the first attempt of this request open until the caller goes away, and
@@ -38,10 +46,15 @@ public class GatewayRestartTests(AspireAiAppFixture fixture)
         }
 
         var replicas = await GetGatewayReplicasAsync();
-        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
+        var commands = _fixture.App.Services.GetRequiredService<ResourceCommandService>();
         var stops = await Task.WhenAll(replicas.Select(replica => commands.ExecuteCommandAsync(replica, KnownResourceCommands.StopCommand, Cancellation)));
         var starts = await Task.WhenAll(replicas.Select(replica => commands.ExecuteCommandAsync(replica, KnownResourceCommands.StartCommand, Cancellation)));
-        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", Cancellation);
+        using (var healthy = CancellationTokenSource.CreateLinkedTokenSource(Cancellation))
+        {
+            healthy.CancelAfter(HealthyTimeout);
+            await _fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", healthy.Token);
+        }
+
         var job = await WaitForFinishAsync(http, statusUrl);
 
         Assert.Equal("running", before);
@@ -64,7 +77,7 @@ public class GatewayRestartTests(AspireAiAppFixture fixture)
         watch.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
-            await foreach (var update in fixture.App.ResourceNotifications.WatchAsync(watch.Token))
+            await foreach (var update in _fixture.App.ResourceNotifications.WatchAsync(watch.Token))
             {
                 if (update.Resource.Name == "gateway")
                 {
