@@ -99,7 +99,23 @@ internal sealed class BudgetService(
     /// </summary>
     public async Task CountUsageAsync(UsageRecord record, decimal cost, CancellationToken cancellationToken)
     {
-        var budgets = await store.FindApplicableAsync(record.TenantId, record.KeyId, record.Model, cancellationToken);
+        var budgets = await FindApplicableAsync(record, cancellationToken);
+        await CountUsageAsync(record, cost, budgets, cancellationToken);
+    }
+
+    /// <summary>Returns the budgets that a usage record counts against: its tenant's, its key's and its key's for the model.</summary>
+    public Task<IReadOnlyList<Budget>> FindApplicableAsync(UsageRecord record, CancellationToken cancellationToken) =>
+        store.FindApplicableAsync(record.TenantId, record.KeyId, record.Model, cancellationToken);
+
+    /// <summary>
+    /// Adds a recorded cost to the given budgets, which the caller looked up with
+    /// <see cref="FindApplicableAsync(UsageRecord, CancellationToken)"/>, so a batch of records by one key
+    /// and model looks them up once.
+    /// </summary>
+    public async Task CountUsageAsync(UsageRecord record, decimal cost, IReadOnlyList<Budget> budgets, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(budgets);
         if (budgets.Count == 0)
         {
             return;

@@ -1,3 +1,4 @@
+using AspireAi.Billing.Budgets;
 using AspireAi.BillingClient;
 using Npgsql;
 
@@ -70,6 +71,8 @@ internal sealed partial class UsageLedger
         var stored = await ReadStoredAsync(
             connection, valid.Where(entry => items[entry.Index] is null).Select(entry => entry.Record.RequestId), cancellationToken);
 
+        // Budgets are looked up once per key and model in the batch, not once per row.
+        var budgetLookups = new Dictionary<(Guid TenantId, Guid KeyId, string Model), IReadOnlyList<Budget>>();
         foreach (var (record, price, cost, savedCost) in toInsert.Where(entry => inserted.Contains(entry.Record.RequestId)))
         {
             if (price is null)
@@ -78,7 +81,7 @@ internal sealed partial class UsageLedger
             }
 
             Log.UsageRecorded(logger, record.RequestId, cost, savedCost, price is not null);
-            await CountAgainstBudgetsAsync(record, cost);
+            await CountAgainstBudgetsAsync(record, cost, budgetLookups);
         }
 
         var duplicates = 0;

@@ -191,12 +191,25 @@ internal sealed partial class UsageLedger(NpgsqlDataSource dataSource, PriceStor
 
     private static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    private async Task CountAgainstBudgetsAsync(UsageRecord record, decimal cost)
+    private async Task CountAgainstBudgetsAsync(UsageRecord record, decimal cost, Dictionary<(Guid TenantId, Guid KeyId, string Model), IReadOnlyList<Budget>>? lookups = null)
     {
         try
         {
             // The row is committed, so the counters must follow it even when the caller has gone.
-            await budgets.CountUsageAsync(record, cost, CancellationToken.None);
+            if (lookups is null)
+            {
+                await budgets.CountUsageAsync(record, cost, CancellationToken.None);
+                return;
+            }
+
+            var owner = (record.TenantId, record.KeyId, record.Model);
+            if (!lookups.TryGetValue(owner, out var applicable))
+            {
+                applicable = await budgets.FindApplicableAsync(record, CancellationToken.None);
+                lookups[owner] = applicable;
+            }
+
+            await budgets.CountUsageAsync(record, cost, applicable, CancellationToken.None);
         }
         catch (RedisException exception)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AspireAi.Billing.Tests.Budgets;
 using AspireAi.Billing.Tests.Infrastructure;
 using AspireAi.BillingClient;
 
@@ -26,6 +27,26 @@ public sealed class UsageBatchTests(BillingAppFixture fixture) : IClassFixture<B
         Assert.All(result.Items, item => Assert.Equal(0.00045m, item.Recorded!.Cost));
         Assert.Equal(records.Select(r => r.RequestId), result.Items.Select(item => item.RequestId));
         Assert.Equal(250L, await App.QueryScalarAsync<long>("SELECT count(*) FROM usage_ledger WHERE tenant_id = @t", ("t", tenant.Id)));
+    }
+
+    [Fact]
+    public async Task RecordBatch_SeveralModels_CountsEachBudgetOnce()
+    {
+        var (tenant, key) = await App.CreateTenantWithKeyAsync();
+        var tenantBudget = await BudgetClient.CreateBudgetAsync(App, tenant.Id, new { period = "monthly", limit_usd = 100m, enforcement = "soft" });
+        var modelBudget = await BudgetClient.CreateBudgetAsync(
+            App, tenant.Id, new { key_id = key.Id, model = "gpt-4o", period = "monthly", limit_usd = 100m, enforcement = "soft" });
+        using var client = App.CreateInternalClient();
+        var records = Enumerable.Range(0, 30).Select(_ => Record(tenant.Id, key.Id))
+            .Concat(Enumerable.Range(0, 20).Select(_ => Record(tenant.Id, key.Id) with { Model = "gpt-4o" }))
+            .ToList();
+
+        var result = await PostAsync(client, records);
+
+        // gpt-4o-mini costs 0.00045 dollars a record; gpt-4o (2.50 and 10 dollars per million) costs 0.0075.
+        Assert.All(result.Items, item => Assert.NotNull(item.Recorded));
+        Assert.Equal(30 * 0.00045m + 20 * 0.0075m, (await BudgetClient.GetBudgetAsync(App, tenantBudget.Id)).Current.Spend);
+        Assert.Equal(20 * 0.0075m, (await BudgetClient.GetBudgetAsync(App, modelBudget.Id)).Current.Spend);
     }
 
     [Fact]
