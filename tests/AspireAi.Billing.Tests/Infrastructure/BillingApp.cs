@@ -13,7 +13,11 @@ using Npgsql;
 namespace AspireAi.Billing.Tests.Infrastructure;
 
 /// <summary>The billing service in memory, over its own database in the shared test cluster.</summary>
-public sealed class BillingApp : WebApplicationFactory<Program>
+/// <remarks>
+/// The type argument only names billing's assembly, whose entry point the factory runs. It is not <c>Program</c>
+/// because the gateway tests also link this file, and there the gateway's public <c>Program</c> makes that name ambiguous.
+/// </remarks>
+public sealed class BillingApp : WebApplicationFactory<BillingOptions>
 {
     public const string AdminKey = "test-admin-key";
     public const string InternalKey = "test-internal-key";

@@ -3,13 +3,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AspireAi.Billing.Tests.Infrastructure;
 using AspireAi.Completion.Tests.Infrastructure;
 using AspireAi.ServiceDefaults.GenAi;
 
 namespace AspireAi.Completion.Tests.Gateway;
 
 /// <summary>Checks the spans of provider attempts with an in-process listener, through the gateway in front of the emulator.</summary>
-public sealed class AttemptTracingTests(GarnetFixture garnet) : IAsyncLifetime
+public sealed class AttemptTracingTests(GarnetFixture garnet, PostgresServer postgres) : IAsyncLifetime
 {
     private readonly ConcurrentQueue<Activity> _started = new();
     private ActivityListener? _listener;
@@ -29,6 +30,7 @@ public sealed class AttemptTracingTests(GarnetFixture garnet) : IAsyncLifetime
 
         _host = await GatewayHost.StartAsync(
             garnet.Redis,
+            postgres,
             new Dictionary<string, string?>
             {
                 ["Faults:flaky-503:StatusCode"] = "503",
@@ -87,8 +89,10 @@ public sealed class AttemptTracingTests(GarnetFixture garnet) : IAsyncLifetime
         Assert.Null(attempts[2].GetTagItem("aspireai.upstream.retry_delay"));
 
         var requestId = Assert.Single(response.Headers.GetValues("x-request-id"));
-        var usage = Assert.Single(_host.UsageRecords);
-        Assert.Equal(requestId, usage.RequestId);
-        Assert.True(usage.OutputTokens > 0);
+        var usage = await _host.GetUsageSummaryAsync(Cancellation);
+        Assert.Equal(1, usage.Total.Requests);
+        Assert.True(usage.Total.OutputTokens > 0);
+        var row = Assert.Single(await _host.ReadLedgerAsync(Cancellation));
+        Assert.Equal(requestId, row.RequestId);
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using AspireAi.Billing.Tests.Infrastructure;
 using AspireAi.Completion.Tests.Infrastructure;
 using AspireAi.Tests.Shared;
 
@@ -13,7 +14,7 @@ namespace AspireAi.Completion.Tests.Gateway;
 /// for a model the emulator serves with OpenAI's API, and OpenAI parts on <c>/v1/chat/completions</c>
 /// for a model deployed on the emulator's Anthropic API.
 /// </summary>
-public sealed class MediaContentTests(GarnetFixture garnet) : IAsyncLifetime
+public sealed class MediaContentTests(GarnetFixture garnet, PostgresServer postgres) : IAsyncLifetime
 {
     private GatewayHost _host = null!;
 
@@ -23,6 +24,7 @@ public sealed class MediaContentTests(GarnetFixture garnet) : IAsyncLifetime
     {
         _host = await GatewayHost.StartAsync(
             garnet.Redis,
+            postgres,
             new Dictionary<string, string?>(),
             new Dictionary<string, string?>
             {
@@ -136,11 +138,12 @@ public sealed class MediaContentTests(GarnetFixture garnet) : IAsyncLifetime
     {
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!.AsObject();
         var requestId = response.Headers.TryGetValues("x-request-id", out var ids) ? ids.Single() : null;
-        var usage = _host.UsageRecords.SingleOrDefault(record => record.RequestId == requestId);
+        var ledger = await _host.ReadLedgerAsync(Cancellation);
+        var usage = ledger.SingleOrDefault(row => row.RequestId == requestId);
         return new Result(response.StatusCode, body, usage);
     }
 
     private static JsonObject Text(string text) => new() { ["type"] = "text", ["text"] = text };
 
-    private sealed record Result(HttpStatusCode Status, JsonObject Body, BillingClient.UsageRecord? Usage);
+    private sealed record Result(HttpStatusCode Status, JsonObject Body, LedgerRow? Usage);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AspireAi.Billing.Tests.Infrastructure;
 using AspireAi.Completion.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,7 +14,7 @@ namespace AspireAi.Completion.Tests.Gateway;
 /// Provider embeddings through the model catalog, with the emulator as two upstreams: an Azure
 /// OpenAI deployment and an OpenAI-compatible server. A third upstream, started here, always returns 503.
 /// </summary>
-public sealed class ProviderEmbeddingsTests(GarnetFixture garnet) : IAsyncLifetime
+public sealed class ProviderEmbeddingsTests(GarnetFixture garnet, PostgresServer postgres) : IAsyncLifetime
 {
     private WebApplication _failing = null!;
     private int _failingHits;
@@ -37,6 +38,7 @@ public sealed class ProviderEmbeddingsTests(GarnetFixture garnet) : IAsyncLifeti
 
         _host = await GatewayHost.StartAsync(
             garnet.Redis,
+            postgres,
             new Dictionary<string, string?> { ["ApiKey"] = "emulator-key" },
             new Dictionary<string, string?>
             {
@@ -79,12 +81,19 @@ public sealed class ProviderEmbeddingsTests(GarnetFixture garnet) : IAsyncLifeti
         Assert.Equal(2, body["data"]!.AsArray().Count);
         Assert.Equal("text-embedding-3-small", body["model"]!.GetValue<string>());
         Assert.Equal("text-embedding-3-small", Assert.Single(response.Headers.GetValues("x-aspireai-model")));
-        var usage = Assert.Single(_host.UsageRecords);
-        Assert.Equal(Assert.Single(response.Headers.GetValues("x-request-id")), usage.RequestId);
-        Assert.Equal("azure-emulator", usage.Provider);
-        Assert.Equal("text-embedding-3-small", usage.Model);
-        Assert.Equal(body["usage"]!["prompt_tokens"]!.GetValue<long>(), usage.InputTokens);
-        Assert.Equal(0, usage.OutputTokens);
+        var row = Assert.Single(await _host.ReadLedgerAsync(Cancellation));
+        Assert.Equal(Assert.Single(response.Headers.GetValues("x-request-id")), row.RequestId);
+        Assert.Equal("azure-emulator", row.Provider);
+        Assert.Equal("text-embedding-3-small", row.Model);
+        Assert.Equal(body["usage"]!["prompt_tokens"]!.GetValue<long>(), row.InputTokens);
+        Assert.Equal(0, row.OutputTokens);
+
+        // The seeded catalog prices text-embedding-3-small at $0.02 per million input tokens under provider openai.
+        // Billing uses that price because no price names the azure-emulator provider.
+        var usage = await _host.GetUsageSummaryAsync(Cancellation);
+        Assert.Equal(1, usage.Total.Requests);
+        Assert.Equal(0, usage.Total.UnpricedRequests);
+        Assert.Equal(row.InputTokens * 0.02m / 1_000_000m, usage.Total.Cost);
     }
 
     [Fact]
@@ -98,10 +107,10 @@ public sealed class ProviderEmbeddingsTests(GarnetFixture garnet) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text-embedding-3-large", JsonNode.Parse(content)!["model"]!.GetValue<string>());
         Assert.Equal(3, Volatile.Read(ref _failingHits));
-        var usage = Assert.Single(_host.UsageRecords);
-        Assert.Equal("compatible-emulator", usage.Provider);
-        Assert.Equal("text-embedding-3-large", usage.Model);
-        Assert.True(usage.InputTokens > 0);
+        var row = Assert.Single(await _host.ReadLedgerAsync(Cancellation));
+        Assert.Equal("compatible-emulator", row.Provider);
+        Assert.Equal("text-embedding-3-large", row.Model);
+        Assert.True(row.InputTokens > 0);
     }
 
     [Fact]
@@ -114,6 +123,7 @@ public sealed class ProviderEmbeddingsTests(GarnetFixture garnet) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!["error"]!;
         Assert.Equal("input", error["param"]!.GetValue<string>());
-        Assert.Empty(_host.UsageRecords);
+        var usage = await _host.GetUsageSummaryAsync(Cancellation);
+        Assert.Equal(0, usage.Total.Requests);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AspireAi.Billing.Tests.Infrastructure;
 using AspireAi.Completion.Tests.Infrastructure;
 
 namespace AspireAi.Completion.Tests.Gateway;
@@ -10,7 +11,7 @@ namespace AspireAi.Completion.Tests.Gateway;
 /// routes have a total timeout of 1 second, shorter than the 2-second attempt timeout, and the
 /// messages route has an idle timeout of 2 seconds, longer than the 0.2-second default.
 /// </summary>
-public sealed class RouteTimeoutTests(GarnetFixture garnet) : IAsyncLifetime
+public sealed class RouteTimeoutTests(GarnetFixture garnet, PostgresServer postgres) : IAsyncLifetime
 {
     private GatewayHost _host = null!;
 
@@ -20,6 +21,7 @@ public sealed class RouteTimeoutTests(GarnetFixture garnet) : IAsyncLifetime
     {
         _host = await GatewayHost.StartAsync(
             garnet.Redis,
+            postgres,
             new Dictionary<string, string?>
             {
                 ["Faults:hang-once:Hang"] = "true",
@@ -47,7 +49,8 @@ public sealed class RouteTimeoutTests(GarnetFixture garnet) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Contains("upstream_timeout", await response.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
-        Assert.Empty(_host.UsageRecords);
+        var usage = await _host.GetUsageSummaryAsync(Cancellation);
+        Assert.Equal(0, usage.Total.Requests);
     }
 
     [Fact]
@@ -79,7 +82,9 @@ public sealed class RouteTimeoutTests(GarnetFixture garnet) : IAsyncLifetime
         var message = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!;
         Assert.Equal("message", message["type"]!.GetValue<string>());
         Assert.NotEmpty(message["content"]![0]!["text"]!.GetValue<string>());
-        Assert.Single(_host.UsageRecords);
+        var usage = await _host.GetUsageSummaryAsync(Cancellation);
+        Assert.Equal(1, usage.Total.Requests);
+        Assert.Equal("hang-once", Assert.Single(usage.ByDayAndModel).Model);
     }
 
     [Fact]
