@@ -63,6 +63,22 @@ internal static partial class Log
         Message = "Skipped {Path} in the vector data directory because its name is not a tenant folder or a collection log")]
     public static partial void UnknownPathSkipped(this ILogger logger, string path);
 
+    [LoggerMessage(EventId = 2025, Level = LogLevel.Warning,
+        Message = "The USearch native library failed to load on {Platform}; the embedded index searches every collection exactly")]
+    public static partial void HnswUnavailable(this ILogger logger, Exception exception, string platform);
+
+    [LoggerMessage(EventId = 2026, Level = LogLevel.Information,
+        Message = "Building the HNSW graph of collection {Collection} in the background from {ChunkCount} chunks; searches stay exact until it is complete")]
+    public static partial void HnswGraphBuildStarted(this ILogger logger, string collection, int chunkCount);
+
+    [LoggerMessage(EventId = 2027, Level = LogLevel.Information,
+        Message = "Built the HNSW graph of collection {Collection} ({ChunkCount} chunks) in {ElapsedMilliseconds} ms")]
+    public static partial void HnswGraphBuilt(this ILogger logger, string collection, int chunkCount, long elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 2028, Level = LogLevel.Error,
+        Message = "The HNSW graph of collection {Collection} failed and was dropped; the collection is searched exactly until the service restarts")]
+    public static partial void HnswGraphFailed(this ILogger logger, Exception exception, string collection);
+
     [LoggerMessage(EventId = 2030, Level = LogLevel.Error,
         Message = "Qdrant failed with {StatusCode} during {Method} {Path}; the request was answered with 503")]
     public static partial void QdrantUnavailable(this ILogger logger, Exception exception, Grpc.Core.StatusCode statusCode, string method, string path);

@@ -23,9 +23,11 @@ public sealed class TemporaryStore : IDisposable
 
     public string DataDirectory { get; }
 
-    public EmbeddedVectorStore Open()
+    /// <summary>Opens a store on the data directory with default settings, changed by <paramref name="configure"/> when given.</summary>
+    public EmbeddedVectorStore Open(Action<EmbeddedStoreOptions>? configure = null)
     {
         var options = new EmbeddingSearchOptions { Embedded = { DataDirectory = DataDirectory } };
+        configure?.Invoke(options.Embedded);
         return new EmbeddedVectorStore(Options.Create(options), TimeProvider.System, NullLogger<EmbeddedVectorStore>.Instance);
     }
 

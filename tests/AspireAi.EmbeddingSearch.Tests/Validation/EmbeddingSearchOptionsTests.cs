@@ -78,4 +78,38 @@ public sealed class EmbeddingSearchOptionsTests
         Assert.Contains("EmbeddingSearch:Model:MaxConcurrentInferences", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("EmbeddingSearch:Model:IntraOpThreads", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_InvalidHnswSettings_NamesEveryKey()
+    {
+        var options = new EmbeddingSearchOptions
+        {
+            Embedded =
+            {
+                DataDirectory = "/tmp/vectors",
+                HnswThreshold = -1,
+                HnswConnectivity = 1,
+                HnswExpansionAdd = 0,
+                HnswExpansionSearch = 5000,
+            },
+        };
+
+        var result = _validator.Validate(null, options);
+
+        Assert.Equal(4, result.Failures!.Count());
+        Assert.Contains("EmbeddingSearch:Embedded:HnswThreshold", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("EmbeddingSearch:Embedded:HnswConnectivity", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("EmbeddingSearch:Embedded:HnswExpansionAdd", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("EmbeddingSearch:Embedded:HnswExpansionSearch", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_HnswThresholdZero_Succeeds()
+    {
+        var options = new EmbeddingSearchOptions { Embedded = { DataDirectory = "/tmp/vectors", HnswThreshold = 0 } };
+
+        var result = _validator.Validate(null, options);
+
+        Assert.True(result.Succeeded);
+    }
 }

@@ -8,14 +8,17 @@ namespace AspireAi.EmbeddingSearch.Storage.Embedded;
 /// One collection of the embedded index: its documents and vectors in memory, backed by its log.
 /// Writes run one at a time and reach the log before memory, so a search returns only documents
 /// whose write is already on disk. Searches run in parallel with each other under a read lock.
-/// Every chunk of every document occupies one slot; the slots stay dense.
+/// Every chunk of every document occupies one slot; the slots stay dense. Every chunk also gets a
+/// key that is never reused, by which an HNSW graph refers to it (see EmbeddedCollection.Hnsw.cs).
 /// </summary>
-internal sealed class EmbeddedCollection : IDisposable
+internal sealed partial class EmbeddedCollection : IDisposable
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly Dictionary<string, StoredDocument> _documentsById = new(StringComparer.Ordinal);
     private readonly List<StoredChunk> _chunks = [];
+    private readonly Dictionary<ulong, ChunkLocation> _chunksByKey = [];
+    private readonly ILogger _logger;
 
     // The vectors of all chunks back to back, slot i at [i * Dimensions, (i + 1) * Dimensions),
     // so the exact search scans one contiguous array.
@@ -23,8 +26,13 @@ internal sealed class EmbeddedCollection : IDisposable
     private CollectionLog? _log;
     private bool _dropped;
 
-    private EmbeddedCollection(HeaderRecord header)
+    // Keys are handed out in the order chunks are applied, so replaying the log gives every chunk the same key.
+    private ulong _nextKey;
+
+    private EmbeddedCollection(HeaderRecord header, HnswPolicy? hnswPolicy, ILogger logger)
     {
+        _hnswPolicy = hnswPolicy;
+        _logger = logger;
         Name = header.Name;
         Dimensions = header.Dimensions;
         CreatedAt = header.CreatedAt;
@@ -57,16 +65,44 @@ internal sealed class EmbeddedCollection : IDisposable
         }
     }
 
+    /// <summary>The number of chunks, which decides between exact and HNSW search.</summary>
+    public int ChunkCount
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _chunks.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
     /// <summary>Creates a new empty collection and its log file.</summary>
-    public static EmbeddedCollection Create(string path, CollectionDefinition definition, DateTimeOffset createdAt)
+    /// <param name="path">The log file to create.</param>
+    /// <param name="definition">What the collection is.</param>
+    /// <param name="createdAt">The creation time stored in the log header.</param>
+    /// <param name="hnswPolicy">When to search through an HNSW graph, or null to always search exactly.</param>
+    /// <param name="logger">Receives HNSW build and failure messages.</param>
+    public static EmbeddedCollection Create(string path, CollectionDefinition definition, DateTimeOffset createdAt, HnswPolicy? hnswPolicy, ILogger logger)
     {
         var header = new HeaderRecord(definition.Name, definition.Dimensions, createdAt, definition.IndexedMetadata);
         var log = CollectionLog.Create(path, header);
-        return new EmbeddedCollection(header) { _log = log };
+        var collection = new EmbeddedCollection(header, hnswPolicy, logger) { _log = log };
+        collection.StartGraphIfLargeEnough();
+        return collection;
     }
 
-    /// <summary>Rebuilds a collection by replaying its log, or returns null when the log had no complete header.</summary>
-    public static EmbeddedCollection? Open(string path, ILogger logger, out int recordCount)
+    /// <summary>
+    /// Rebuilds a collection by replaying its log, or returns null when the log had no complete
+    /// header. When the collection is large enough for HNSW, its graph is built in the background
+    /// and searches stay exact until it is complete.
+    /// </summary>
+    public static EmbeddedCollection? Open(string path, HnswPolicy? hnswPolicy, ILogger logger, out int recordCount)
     {
         EmbeddedCollection? collection = null;
         var records = 0;
@@ -75,7 +111,7 @@ internal sealed class EmbeddedCollection : IDisposable
             records++;
             if (record is HeaderRecord header)
             {
-                collection = new EmbeddedCollection(header);
+                collection = new EmbeddedCollection(header, hnswPolicy, logger);
             }
             else
             {
@@ -90,6 +126,7 @@ internal sealed class EmbeddedCollection : IDisposable
         }
 
         collection!._log = log;
+        collection.StartGraphIfLargeEnough();
         return collection;
     }
 
@@ -124,7 +161,9 @@ internal sealed class EmbeddedCollection : IDisposable
             }
 
             _log!.AppendUpsert(documents);
-            Apply(new UpsertRecord(documents));
+            var graphChanges = Apply(new UpsertRecord(documents));
+            ApplyToGraph(graphChanges);
+            StartGraphIfLargeEnough();
             return true;
         }
         finally
@@ -162,7 +201,8 @@ internal sealed class EmbeddedCollection : IDisposable
             }
 
             _log!.AppendDelete(documentId);
-            Apply(new DeleteRecord(documentId));
+            var graphChanges = Apply(new DeleteRecord(documentId));
+            ApplyToGraph(graphChanges);
             return DocumentDeleteOutcome.Deleted;
         }
         finally
@@ -191,52 +231,12 @@ internal sealed class EmbeddedCollection : IDisposable
                 return null;
             }
 
-            // A min-heap of the best `limit` slots so far: its root is the weakest result kept.
-            var best = new PriorityQueue<int, float>(limit + 1);
-            for (var slot = 0; slot < _chunks.Count; slot++)
+            if (UsesGraph && SearchGraph(query, limit, scoreThreshold, filter) is { } graphHits)
             {
-                if (filter is not null && !filter.Matches(_chunks[slot].Document.Metadata))
-                {
-                    continue;
-                }
-
-                var score = TensorPrimitives.Dot(query, _vectors.AsSpan(slot * Dimensions, Dimensions));
-                if (scoreThreshold is { } threshold && score < threshold)
-                {
-                    continue;
-                }
-
-                if (best.Count < limit)
-                {
-                    best.Enqueue(slot, score);
-                }
-                else if (best.TryPeek(out _, out var weakest) && score > weakest)
-                {
-                    best.EnqueueDequeue(slot, score);
-                }
+                return graphHits;
             }
 
-            var hits = new List<SearchHit>(best.Count);
-            while (best.TryDequeue(out var slot, out var score))
-            {
-                var chunk = _chunks[slot];
-
-                // Rounding can put the dot product of two unit vectors a little outside [-1, 1].
-                hits.Add(new SearchHit(chunk.Document.Id, chunk.ChunkIndex, Math.Clamp(score, -1f, 1f), chunk.Text, chunk.Document.Metadata));
-            }
-
-            hits.Sort(static (left, right) =>
-            {
-                var byScore = right.Score.CompareTo(left.Score);
-                if (byScore != 0)
-                {
-                    return byScore;
-                }
-
-                var byId = string.CompareOrdinal(left.Id, right.Id);
-                return byId != 0 ? byId : left.ChunkIndex.CompareTo(right.ChunkIndex);
-            });
-            return hits;
+            return SearchExact(query, limit, scoreThreshold, filter);
         }
         finally
         {
@@ -315,6 +315,7 @@ internal sealed class EmbeddedCollection : IDisposable
                 _lock.ExitWriteLock();
             }
 
+            StopGraph();
             _log?.Delete();
         }
         finally
@@ -325,13 +326,74 @@ internal sealed class EmbeddedCollection : IDisposable
 
     public void Dispose()
     {
+        StopGraph();
         _log?.Dispose();
         _writeGate.Dispose();
         _lock.Dispose();
     }
 
-    private void Apply(LogRecord record)
+    /// <summary>Compares the query with every chunk; the caller holds the read lock.</summary>
+    private List<SearchHit> SearchExact(ReadOnlySpan<float> query, int limit, float? scoreThreshold, MetadataFilter? filter)
     {
+        // A min-heap of the best `limit` slots so far: its root is the weakest result kept.
+        var best = new PriorityQueue<int, float>(limit + 1);
+        for (var slot = 0; slot < _chunks.Count; slot++)
+        {
+            if (filter is not null && !filter.Matches(_chunks[slot].Document.Metadata))
+            {
+                continue;
+            }
+
+            var score = TensorPrimitives.Dot(query, _vectors.AsSpan(slot * Dimensions, Dimensions));
+            if (scoreThreshold is { } threshold && score < threshold)
+            {
+                continue;
+            }
+
+            if (best.Count < limit)
+            {
+                best.Enqueue(slot, score);
+            }
+            else if (best.TryPeek(out _, out var weakest) && score > weakest)
+            {
+                best.EnqueueDequeue(slot, score);
+            }
+        }
+
+        var hits = new List<SearchHit>(best.Count);
+        while (best.TryDequeue(out var slot, out var score))
+        {
+            hits.Add(ToHit(slot, score));
+        }
+
+        hits.Sort(CompareHits);
+        return hits;
+    }
+
+    private SearchHit ToHit(int slot, float score)
+    {
+        var chunk = _chunks[slot];
+
+        // Rounding can put the dot product of two unit vectors a little outside [-1, 1].
+        return new SearchHit(chunk.Document.Id, chunk.ChunkIndex, Math.Clamp(score, -1f, 1f), chunk.Text, chunk.Document.Metadata);
+    }
+
+    private static int CompareHits(SearchHit left, SearchHit right)
+    {
+        var byScore = right.Score.CompareTo(left.Score);
+        if (byScore != 0)
+        {
+            return byScore;
+        }
+
+        var byId = string.CompareOrdinal(left.Id, right.Id);
+        return byId != 0 ? byId : left.ChunkIndex.CompareTo(right.ChunkIndex);
+    }
+
+    /// <summary>Applies a record to memory and returns the chunk keys it added and removed.</summary>
+    private GraphChanges Apply(LogRecord record)
+    {
+        var changes = new GraphChanges();
         _lock.EnterWriteLock();
         try
         {
@@ -340,15 +402,17 @@ internal sealed class EmbeddedCollection : IDisposable
                 case UpsertRecord upsert:
                     foreach (var document in upsert.Documents)
                     {
-                        Put(document);
+                        Put(document, changes);
                     }
 
                     break;
 
                 case DeleteRecord delete:
-                    Remove(delete.DocumentId);
+                    Remove(delete.DocumentId, changes);
                     break;
             }
+
+            return QueueForGraphBuild(changes);
         }
         finally
         {
@@ -356,12 +420,12 @@ internal sealed class EmbeddedCollection : IDisposable
         }
     }
 
-    private void Put(VectorDocument document)
+    private void Put(VectorDocument document, GraphChanges changes)
     {
         // Replacing a document drops all its old chunks first, so a shorter text leaves none behind.
-        Remove(document.Id);
+        Remove(document.Id, changes);
 
-        var stored = new StoredDocument(document.Id, document.Metadata, new int[document.Chunks.Count]);
+        var stored = new StoredDocument(document.Id, document.Metadata, new int[document.Chunks.Count], new ulong[document.Chunks.Count]);
         EnsureVectorCapacity(_chunks.Count + document.Chunks.Count);
         for (var chunkIndex = 0; chunkIndex < document.Chunks.Count; chunkIndex++)
         {
@@ -370,16 +434,28 @@ internal sealed class EmbeddedCollection : IDisposable
             _chunks.Add(new StoredChunk(stored, chunkIndex, chunk.Text));
             chunk.Vector.CopyTo(_vectors.AsSpan(slot * Dimensions, Dimensions));
             stored.Slots[chunkIndex] = slot;
+
+            var key = _nextKey++;
+            stored.Keys[chunkIndex] = key;
+            _chunksByKey[key] = new ChunkLocation(stored, chunkIndex);
+            changes.AddedKeys.Add(key);
+            changes.AddedVectors.Add(chunk.Vector);
         }
 
         _documentsById[document.Id] = stored;
     }
 
-    private void Remove(string documentId)
+    private void Remove(string documentId, GraphChanges changes)
     {
         if (!_documentsById.Remove(documentId, out var document))
         {
             return;
+        }
+
+        foreach (var key in document.Keys)
+        {
+            _chunksByKey.Remove(key);
+            changes.RemovedKeys.Add(key);
         }
 
         // Free the highest slots first, so a slot moved into a freed one is never one still to free.
@@ -408,8 +484,14 @@ internal sealed class EmbeddedCollection : IDisposable
         }
     }
 
-    /// <summary>A document and the slots of its chunks, indexed by chunk index.</summary>
-    private sealed record StoredDocument(string Id, IReadOnlyDictionary<string, JsonElement> Metadata, int[] Slots);
+    /// <summary>A document with the slots and keys of its chunks, both indexed by chunk index.</summary>
+    private sealed record StoredDocument(string Id, IReadOnlyDictionary<string, JsonElement> Metadata, int[] Slots, ulong[] Keys);
+
+    /// <summary>Where a chunk key points: its document and its chunk index, whose slot can change.</summary>
+    private readonly record struct ChunkLocation(StoredDocument Document, int ChunkIndex)
+    {
+        public int Slot => Document.Slots[ChunkIndex];
+    }
 
     private readonly record struct StoredChunk(StoredDocument Document, int ChunkIndex, string Text);
 }

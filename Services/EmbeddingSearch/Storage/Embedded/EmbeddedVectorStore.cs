@@ -6,12 +6,15 @@ using Microsoft.Extensions.Options;
 namespace AspireAi.EmbeddingSearch.Storage.Embedded;
 
 /// <summary>
-/// An exact vector index in process memory, persisted as one append-only log per tenant collection
+/// A vector index in process memory, persisted as one append-only log per tenant collection
 /// under <c>{DataDirectory}/{tenant id}/{hex of the collection name}.vlog</c> and replayed when it opens.
 /// </summary>
 /// <remarks>
-/// Search compares the query with every chunk's vector (<see cref="System.Numerics.Tensors.TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
-/// on unit vectors), so its cost grows linearly with the collection size.
+/// A collection below <c>Embedded:HnswThreshold</c> chunks is searched exactly: the query is
+/// compared with every chunk's vector (<see cref="System.Numerics.Tensors.TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+/// on unit vectors), whose cost grows linearly with the collection size. A larger one is searched
+/// through an HNSW graph (USearch) built in memory from the replayed documents; the log stays the
+/// only thing on disk.
 /// </remarks>
 public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
 {
@@ -24,9 +27,10 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     private readonly string _dataDirectory;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<EmbeddedVectorStore> _logger;
+    private readonly HnswPolicy? _hnswPolicy;
 
     /// <summary>Opens the index in the configured data directory and replays every collection log.</summary>
-    /// <param name="options">The service options; <c>Embedded:DataDirectory</c> is read.</param>
+    /// <param name="options">The service options; the <c>Embedded</c> section is read.</param>
     /// <param name="timeProvider">The clock for creation times.</param>
     /// <param name="logger">Receives replay and recovery messages.</param>
     /// <exception cref="InvalidDataException">A collection log is damaged before its last record.</exception>
@@ -40,6 +44,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
             ?? throw new ArgumentException($"{EmbeddingSearchOptions.SectionName}:Embedded:DataDirectory is not set.", nameof(options)));
         _timeProvider = timeProvider;
         _logger = logger;
+        _hnswPolicy = CreateHnswPolicy(options.Value.Embedded, logger);
 
         Directory.CreateDirectory(_dataDirectory);
         Replay();
@@ -63,7 +68,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
 
             var tenantDirectory = Directory.CreateDirectory(Path.Combine(_dataDirectory, TenantFolderName(tenantId)));
             var path = Path.Combine(tenantDirectory.FullName, LogFileName(name));
-            var collection = EmbeddedCollection.Create(path, definition, _timeProvider.GetUtcNow());
+            var collection = EmbeddedCollection.Create(path, definition, _timeProvider.GetUtcNow(), _hnswPolicy, _logger);
             _collections[key] = collection;
             return ToInfo(collection);
         }
@@ -170,6 +175,22 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         return Task.FromResult(hits);
     }
 
+    /// <summary>
+    /// Completes when the collection's HNSW graph contains every chunk, so searches use it; until
+    /// then they are exact. Never completes for a collection below the threshold or without USearch.
+    /// </summary>
+    /// <returns>false when the collection does not exist.</returns>
+    internal async Task<bool> WaitForHnswGraphAsync(Guid tenantId, string name, CancellationToken cancellationToken)
+    {
+        if (!_collections.TryGetValue(new CollectionKey(tenantId, name), out var collection))
+        {
+            return false;
+        }
+
+        await collection.WhenGraphReadyAsync(cancellationToken);
+        return true;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -180,6 +201,24 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
 
         _collections.Clear();
         _catalogGate.Dispose();
+    }
+
+    private static HnswPolicy? CreateHnswPolicy(EmbeddedStoreOptions options, ILogger logger)
+    {
+        if (!options.HnswEnabled)
+        {
+            return null;
+        }
+
+        if (HnswGraph.Probe() is { } failure)
+        {
+            logger.HnswUnavailable(failure, System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier);
+            return null;
+        }
+
+        return new HnswPolicy(
+            options.HnswThreshold,
+            new HnswSettings(options.HnswConnectivity, options.HnswExpansionAdd, options.HnswExpansionSearch));
     }
 
     private static CollectionInfo ToInfo(EmbeddedCollection collection) =>
@@ -225,7 +264,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
                     continue;
                 }
 
-                var collection = EmbeddedCollection.Open(path, _logger, out var recordCount);
+                var collection = EmbeddedCollection.Open(path, _hnswPolicy, _logger, out var recordCount);
                 if (collection is null)
                 {
                     continue;

@@ -28,6 +28,27 @@ public sealed class EmbeddedContractTests : VectorStoreContractTests
     }
 }
 
+/// <summary>The contract suite against the embedded index with every collection searched through its HNSW graph.</summary>
+public sealed class EmbeddedHnswContractTests : VectorStoreContractTests
+{
+    private readonly TemporaryStore _temporary = new();
+    private IDisposable? _opened;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _opened?.Dispose();
+        _temporary.Dispose();
+    }
+
+    protected override Task<IVectorStore> OpenStoreAsync()
+    {
+        var store = _temporary.Open(options => options.HnswThreshold = 0);
+        _opened = store;
+        return Task.FromResult<IVectorStore>(store);
+    }
+}
+
 /// <summary>
 /// The contract suite against a real Qdrant server, when the environment variable
 /// <c>ASPIREAI_TEST_QDRANT</c> contains its connection string (<c>Endpoint=http://host:6334;Key=…</c>).
