@@ -264,9 +264,9 @@ public sealed class QdrantVectorStore(QdrantClient client, IOptions<EmbeddingSea
         try
         {
             // The query API's nearest-neighbour query; the older Search call is deprecated in Qdrant.Client 1.20.
-            // TODO: hybrid search would go here as a query with two prefetches (this dense vector and a
-            // sparse keyword vector) fused by RRF. It needs a sparse vector in every collection and
-            // point, and the embedded index has no keyword index to give the same results.
+            // Hybrid search would be a query with two prefetches (this dense vector and a sparse keyword
+            // vector) fused by RRF. It is left out because it needs a sparse vector in every collection
+            // and point, and the embedded index has no keyword index to give the same results.
             points = await client.QueryAsync(
                 CollectionName(tenantId, name),
                 query: query.Vector.ToArray(),
