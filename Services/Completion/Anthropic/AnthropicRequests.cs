@@ -265,7 +265,7 @@ public static class AnthropicRequests
                 case "image" or "document":
                     if (role != "user")
                     {
-                        return $"'{path}.content[{j}]' is a {Text(block["type"])} block in an {role} message; images and documents belong in user messages.";
+                        return $"'{path}.content[{j}]' is {MediaBlocks.WithArticle(Text(block["type"]))} block in {MediaBlocks.WithArticle(role)} message. Images and documents belong in user messages.";
                     }
 
                     if (MediaBlocks.TryToOpenAiPart(block, $"{path}.content[{j}]", out var part) is { } mediaError)

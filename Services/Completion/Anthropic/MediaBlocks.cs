@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AspireAi.Tokenization;
 
 namespace AspireAi.Completion.Anthropic;
 
@@ -11,13 +12,19 @@ namespace AspireAi.Completion.Anthropic;
 /// </summary>
 internal static class MediaBlocks
 {
-    /// <summary>The image media types both APIs accept.</summary>
-    public static readonly IReadOnlySet<string> ImageMediaTypes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "image/jpeg", "image/png", "image/gif", "image/webp",
-    };
+    private const string PdfMediaType = MediaTokens.PdfMediaType;
 
-    private const string PdfMediaType = "application/pdf";
+    /// <summary>The image media types both APIs accept.</summary>
+    public static IReadOnlySet<string> ImageMediaTypes => MediaTokens.ImageMediaTypes;
+
+    /// <summary>Puts "a" or "an" before a word, chosen by its first letter after any quote mark, as in "an image" and "an 'input_audio'".</summary>
+    /// <param name="word">The word, possibly quoted.</param>
+    /// <returns>The word with its article.</returns>
+    public static string WithArticle(string? word)
+    {
+        var first = word?.TrimStart('\'', '"').FirstOrDefault() ?? ' ';
+        return ("aeiouAEIOU".Contains(first, StringComparison.Ordinal) ? "an " : "a ") + word;
+    }
 
     /// <summary>Translates an Anthropic <c>image</c> or <c>document</c> block into an OpenAI content part.</summary>
     /// <param name="block">The block.</param>
@@ -30,7 +37,7 @@ internal static class MediaBlocks
         var type = AnthropicRequests.Text(block["type"]);
         if (block["source"] is not JsonObject source)
         {
-            return $"'{path}' is a {type} block without a 'source' object.";
+            return $"'{path}' is {WithArticle(type)} block without a 'source' object.";
         }
 
         var sourceType = AnthropicRequests.Text(source["type"]);
@@ -39,11 +46,15 @@ internal static class MediaBlocks
         {
             switch (sourceType)
             {
-                case "base64" when mediaType is not null && ImageMediaTypes.Contains(mediaType) && AnthropicRequests.Text(source["data"]) is { Length: > 0 } data:
+                case "base64" when mediaType is null || !ImageMediaTypes.Contains(mediaType):
+                    return mediaType is null
+                        ? $"'{path}' is an image without source.media_type. Set it to one of {string.Join(", ", ImageMediaTypes)}."
+                        : $"'{path}' is an image with media_type '{mediaType}', which is not supported. Set source.media_type to one of {string.Join(", ", ImageMediaTypes)}.";
+                case "base64" when AnthropicRequests.Text(source["data"]) is { Length: > 0 } data:
                     part = ImagePart($"data:{mediaType};base64,{data}");
                     return null;
                 case "base64":
-                    return $"'{path}' is an image with media_type '{mediaType}' or no data. Send base64 data of type {string.Join(", ", ImageMediaTypes)}.";
+                    return $"'{path}' is an image with no data. Send the image's bytes as base64 text in source.data.";
                 case "url" when IsHttpUrl(AnthropicRequests.Text(source["url"])):
                     part = ImagePart(AnthropicRequests.Text(source["url"])!);
                     return null;
@@ -54,13 +65,15 @@ internal static class MediaBlocks
 
         switch (sourceType)
         {
-            case "base64" when mediaType == PdfMediaType && AnthropicRequests.Text(source["data"]) is { Length: > 0 } pdf:
+            case "base64" when mediaType != PdfMediaType:
+                return $"'{path}' is a document with media_type '{mediaType}', which OpenAI's chat format cannot carry. Send base64 documents of type {PdfMediaType} only.";
+            case "base64" when AnthropicRequests.Text(source["data"]) is { Length: > 0 } pdf:
                 var file = new JsonObject { ["file_data"] = $"data:{PdfMediaType};base64,{pdf}" };
                 file["filename"] = AnthropicRequests.Text(block["title"]) is { Length: > 0 } title ? title : "document.pdf";
                 part = new JsonObject { ["type"] = "file", ["file"] = file };
                 return null;
             case "base64":
-                return $"'{path}' is a document with media_type '{mediaType}' or no data. OpenAI's chat format takes base64 documents of type {PdfMediaType} only.";
+                return $"'{path}' is a document with no data. Send the PDF's bytes as base64 text in source.data.";
             case "text" when AnthropicRequests.Text(source["data"]) is { } text:
                 part = new JsonObject { ["type"] = "text", ["text"] = text };
                 return null;
@@ -128,36 +141,15 @@ internal static class MediaBlocks
                 : $"'{path}.file.file_data' must be a data URL of a PDF, such as data:application/pdf;base64,JVBERi0...");
         }
 
-        throw new UntranslatableContentException($"'{path}' is a '{type}' part, which Anthropic's API does not accept. Send text, image_url or file parts.");
+        throw new UntranslatableContentException($"'{path}' is {WithArticle($"'{type}'")} part, which Anthropic's API does not accept. Send text, image_url or file parts.");
     }
 
     private static JsonObject ImagePart(string url) =>
         new() { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = url } };
 
-    private static bool IsHttpUrl(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+    private static bool IsHttpUrl(string? url) => MediaTokens.IsHttpUrl(url);
 
-    /// <summary>Splits <c>data:{media type};base64,{data}</c>; false for any other form.</summary>
-    private static bool TryReadDataUrl(string? url, out string mediaType, out string data)
-    {
-        mediaType = string.Empty;
-        data = string.Empty;
-        const string Marker = ";base64,";
-        if (url is null || !url.StartsWith("data:", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var marker = url.IndexOf(Marker, StringComparison.Ordinal);
-        if (marker < 0)
-        {
-            return false;
-        }
-
-        mediaType = url[5..marker].ToLowerInvariant();
-        data = url[(marker + Marker.Length)..];
-        return data.Length > 0;
-    }
+    private static bool TryReadDataUrl(string? url, out string mediaType, out string data) => MediaTokens.TrySplitDataUrl(url, out mediaType, out data);
 }
 
 /// <summary>Thrown when an OpenAI request contains content that Anthropic's API has no counterpart for.</summary>

@@ -80,7 +80,8 @@ public static class ChatCompletionEndpoints
                     $"The provider returned {(int)response.StatusCode} when listing models.",
                     "upstream_error",
                     null,
-                    "upstream_error");
+                    "upstream_error",
+                    "provider");
             }
         }
         catch (Exception exception) when (exception is HttpRequestException or Polly.ExecutionRejectedException)
@@ -91,7 +92,8 @@ public static class ChatCompletionEndpoints
                 timedOut ? "The provider did not list its models in time." : "The provider could not be reached to list its models.",
                 timedOut ? "timeout" : "upstream_error",
                 null,
-                timedOut ? "upstream_timeout" : "upstream_unreachable");
+                timedOut ? "upstream_timeout" : "upstream_unreachable",
+                "provider");
         }
 
         if (TryParseObject(content) is not { } list || list["data"] is not JsonArray models)

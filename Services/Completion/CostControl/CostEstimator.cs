@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AspireAi.BillingClient;
 using AspireAi.Completion.Chat;
+using AspireAi.Completion.Providers;
 using AspireAi.Completion.Usage;
 using AspireAi.Tokenization;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace AspireAi.Completion.CostControl;
 
 /// <summary>A cost estimate made before the provider is called.</summary>
 /// <param name="Model">The model priced.</param>
-/// <param name="InputTokens">Prompt tokens counted with the model family's tokenizer.</param>
+/// <param name="InputTokens">Prompt tokens: the text counted with the model family's tokenizer, plus an upper estimate for images and PDF files.</param>
 /// <param name="MaxOutputTokens">The most output tokens the request allows, for every choice together.</param>
 /// <param name="Cost">The highest cost the request can have in US dollars, or <see langword="null"/> when the model has no price.</param>
 public sealed record CostEstimate(string Model, long InputTokens, long MaxOutputTokens, decimal? Cost)
@@ -19,9 +20,12 @@ public sealed record CostEstimate(string Model, long InputTokens, long MaxOutput
     public long TotalTokens => InputTokens + MaxOutputTokens;
 }
 
-/// <summary>Estimates a chat request's cost from its prompt tokens and its output limit.</summary>
+/// <summary>Estimates a chat request's cost from its prompt tokens, its images and files, and its output limit.</summary>
 public sealed class CostEstimator(PriceBook prices, IOptions<CompletionOptions> options)
 {
+    // ProviderCatalog reads only the options, so this instance sees the same deployments as the router's.
+    private readonly ProviderCatalog _catalog = new(options);
+
     /// <summary>Estimates the highest cost of a request.</summary>
     /// <param name="provider">The provider that will serve it, for the price lookup.</param>
     /// <param name="request">The request.</param>
@@ -31,7 +35,11 @@ public sealed class CostEstimator(PriceBook prices, IOptions<CompletionOptions> 
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        var input = TokenCounter.Shared.CountChat(request.Model, request.PromptText());
+        // Images and files count by the rule of each API that a deployment of the model speaks, and the larger count wins.
+        var kinds = _catalog.KindsOf(request.Model);
+        var anthropic = kinds.Contains(ProviderKind.Anthropic);
+        var openAi = kinds.Count == 0 || kinds.Any(kind => kind != ProviderKind.Anthropic);
+        var input = TokenCounter.Shared.CountChat(request.Model, request.PromptText()) + MediaTokenEstimate.Count(request.Body, openAi, anthropic);
         var output = (long)MaxOutputTokens(request) * Choices(request.Body);
 
         ModelPrice? price;

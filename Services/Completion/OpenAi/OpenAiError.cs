@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AspireAi.Completion.Chat;
 
 namespace AspireAi.Completion.OpenAi;
 
@@ -17,7 +18,7 @@ public sealed record OpenAiError(
     [property: JsonPropertyName("param")] string? Param,
     [property: JsonPropertyName("code")] string? Code);
 
-/// <summary>Builds error results in OpenAI's shape.</summary>
+/// <summary>Builds error results in OpenAI's shape, each with the <c>x-aspireai-error-source</c> header.</summary>
 public static class OpenAiErrors
 {
     /// <summary>A 400 for a request the gateway cannot accept.</summary>
@@ -39,7 +40,8 @@ public static class OpenAiErrors
     /// <param name="type">OpenAI's error type.</param>
     /// <param name="param">The field at fault.</param>
     /// <param name="code">The stable error code.</param>
+    /// <param name="source"><c>gateway</c> for the gateway's own refusals, <c>provider</c> for the provider's errors.</param>
     /// <returns>The result.</returns>
-    public static IResult Result(int statusCode, string message, string type, string? param, string? code) =>
-        TypedResults.Json(new OpenAiErrorBody(new OpenAiError(message, type, param, code)), statusCode: statusCode);
+    public static IResult Result(int statusCode, string message, string type, string? param, string code, string source = "gateway") =>
+        ChatOutcome.Error(statusCode, message, type, code, source, param: param).ToResult();
 }

@@ -39,6 +39,11 @@ public sealed class ProviderCatalog(IOptions<CompletionOptions> options)
     /// <returns>The provider name.</returns>
     public string PriceProvider(string model) => DeploymentsOf(model).FirstOrDefault()?.ProviderName ?? options.Value.Upstream.Provider;
 
+    /// <summary>Returns the API kinds of a model's deployments. A model without deployments goes to <c>Completion:Upstream</c>, which speaks OpenAI's API.</summary>
+    /// <param name="model">The model, aliases already resolved.</param>
+    /// <returns>The distinct kinds, empty when no provider is configured.</returns>
+    public IReadOnlySet<ProviderKind> KindsOf(string model) => DeploymentsOf(model).Select(deployment => deployment.Endpoint.Kind).ToHashSet();
+
     /// <summary>
     /// Builds the plan of one request: the model's deployments, then each fallback's, each list
     /// weighted-shuffled. Each timeout is the model's when it sets one, else the route's, else

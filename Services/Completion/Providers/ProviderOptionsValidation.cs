@@ -69,6 +69,10 @@ internal static class ProviderOptionsValidation
             CheckTimeout(failures, $"{key}:AttemptTimeout", policy.AttemptTimeout);
             CheckTimeout(failures, $"{key}:TotalTimeout", policy.TotalTimeout);
             CheckTimeout(failures, $"{key}:IdleTimeout", policy.IdleTimeout);
+            if (policy.AttemptTimeout is { } attempt && policy.TotalTimeout is { } total && total < attempt)
+            {
+                failures.Add($"{key}:TotalTimeout must be at least {key}:AttemptTimeout.");
+            }
         }
 
         foreach (var (route, settings) in options.Routes)

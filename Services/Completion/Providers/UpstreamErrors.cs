@@ -42,8 +42,14 @@ public static class UpstreamErrors
             // A provider that sends no Retry-After still gets one, so clients know when to come back.
             var seconds = Math.Max(1, (int)Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
             headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var message = ReadMessage(content) ?? "The provider's rate limit was reached.";
-            return ChatOutcome.Error(status, $"{message} Retry after {seconds} s.", "rate_limit_error", "upstream_rate_limited", "provider", headers);
+            // The provider's own text may also name a wait, so it is quoted apart from the gateway's sentence.
+            var message = $"The provider's rate limit was reached, so retry after {seconds} s.";
+            if (ReadMessage(content) is { Length: > 0 } detail)
+            {
+                message += $" Provider message: {detail}";
+            }
+
+            return ChatOutcome.Error(status, message, "rate_limit_error", "upstream_rate_limited", "provider", headers);
         }
 
         if (status >= 500 || status == StatusCodes.Status200OK)

@@ -282,7 +282,7 @@ public static class MessageEndpoints
                         return $"{path}.source.data: The image data is not valid base64.";
                     }
 
-                    tokens += MediaTokens.AnthropicImage(MediaTokens.ReadImageSize(bytes));
+                    tokens += EmulatedMediaTokens.AnthropicImage(MediaTokens.ReadImageSize(bytes));
                     break;
 
                 case ("image", "url"):
@@ -291,7 +291,7 @@ public static class MessageEndpoints
                         return $"{path}.source.url: Input should be an http(s) URL.";
                     }
 
-                    tokens += MediaTokens.AnthropicImage(null);
+                    tokens += EmulatedMediaTokens.AnthropicImage(null);
                     break;
 
                 case ("document", "base64"):
@@ -305,7 +305,7 @@ public static class MessageEndpoints
                         return $"{path}.source.data: The PDF data is not valid base64.";
                     }
 
-                    tokens += MediaTokens.AnthropicPdf(bytes);
+                    tokens += EmulatedMediaTokens.AnthropicPdf(bytes);
                     break;
 
                 case ("document", "url"):
@@ -314,7 +314,7 @@ public static class MessageEndpoints
                         return $"{path}.source.url: Input should be an http(s) URL.";
                     }
 
-                    tokens += MediaTokens.AnthropicPdf([]);
+                    tokens += EmulatedMediaTokens.AnthropicPdf([]);
                     break;
 
                 case ("document", "text" or "content"):

@@ -113,7 +113,7 @@ public static class ChatCompletionEndpoints
 
     private static OpenAiErrorResponse StatusError(int status) => new(status switch
     {
-        StatusCodes.Status429TooManyRequests => new OpenAiError("Rate limit reached (emulated fault). Retry after the time in Retry-After.", "requests", null, "rate_limit_exceeded"),
+        StatusCodes.Status429TooManyRequests => new OpenAiError("Rate limit reached (emulated fault).", "requests", null, "rate_limit_exceeded"),
         >= 500 => new OpenAiError($"The server had an error while processing your request (emulated fault, status {status}).", "server_error", null, null),
         _ => new OpenAiError($"The request failed with an emulated status {status}.", OpenAiProblem.InvalidRequestErrorType, null, null),
     });

@@ -240,7 +240,7 @@ internal static class ChatRequestValidator
         var url = urlElement.GetString();
         if (MediaTokens.IsHttpUrl(url))
         {
-            tokens = MediaTokens.OpenAiImage(null, detail);
+            tokens = EmulatedMediaTokens.OpenAiImage(null, detail);
             return null;
         }
 
@@ -257,7 +257,7 @@ internal static class ChatRequestValidator
                 "invalid_image_format");
         }
 
-        tokens = MediaTokens.OpenAiImage(MediaTokens.ReadImageSize(bytes), detail);
+        tokens = EmulatedMediaTokens.OpenAiImage(MediaTokens.ReadImageSize(bytes), detail);
         return null;
     }
 
@@ -282,7 +282,7 @@ internal static class ChatRequestValidator
                 $"{param}.file.file_data");
         }
 
-        tokens = MediaTokens.OpenAiPdf(bytes);
+        tokens = EmulatedMediaTokens.OpenAiPdf(bytes);
         return null;
     }
 

@@ -45,12 +45,15 @@ public sealed class MediaTranslationTests
     }
 
     [Theory]
-    [InlineData("""{"type":"image","source":{"type":"base64","media_type":"image/bmp","data":"Qk0="}}""", "'messages[0].content[0]' is an image with media_type 'image/bmp'")]
+    [InlineData("""{"type":"image","source":{"type":"base64","media_type":"image/bmp","data":"Qk0="}}""", "'messages[0].content[0]' is an image with media_type 'image/bmp', which is not supported.")]
+    [InlineData("""{"type":"image","source":{"type":"base64","data":"iVBORw0KGgo="}}""", "'messages[0].content[0]' is an image without source.media_type.")]
+    [InlineData("""{"type":"image","source":{"type":"base64","media_type":"image/png","data":""}}""", "'messages[0].content[0]' is an image with no data.")]
+    [InlineData("""{"type":"document","source":{"type":"base64","media_type":"application/pdf"}}""", "'messages[0].content[0]' is a document with no data.")]
     [InlineData("""{"type":"image","source":{"type":"url","url":"ftp://example.com/a.png"}}""", "'messages[0].content[0]' is an image whose source type 'url' cannot be translated")]
     [InlineData("""{"type":"document","source":{"type":"url","url":"https://example.com/a.pdf"}}""", "'messages[0].content[0]' is a document with a url source")]
-    [InlineData("""{"type":"document","source":{"type":"base64","media_type":"application/msword","data":"AAAA"}}""", "'messages[0].content[0]' is a document with media_type 'application/msword'")]
+    [InlineData("""{"type":"document","source":{"type":"base64","media_type":"application/msword","data":"AAAA"}}""", "'messages[0].content[0]' is a document with media_type 'application/msword', which OpenAI's chat format cannot carry.")]
     [InlineData("""{"type":"document","source":{"type":"content","content":[]}}""", "'messages[0].content[0]' is a document whose source type 'content' cannot be translated")]
-    [InlineData("""{"type":"image"}""", "'messages[0].content[0]' is a image block without a 'source' object")]
+    [InlineData("""{"type":"image"}""", "'messages[0].content[0]' is an image block without a 'source' object")]
     public void TryToOpenAi_UntranslatableBlock_NamesTheBlock(string block, string expected)
     {
         var messages = Messages($"[{block}]");
@@ -74,7 +77,7 @@ public sealed class MediaTranslationTests
         var translated = AnthropicRequests.TryToOpenAi(messages, out _, out var error);
 
         Assert.False(translated);
-        Assert.StartsWith("'messages[1].content[0]' is a image block in an assistant message", error, StringComparison.Ordinal);
+        Assert.StartsWith("'messages[1].content[0]' is an image block in an assistant message.", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,7 +127,7 @@ public sealed class MediaTranslationTests
     [InlineData("""{"type":"image_url","image_url":{"url":"data:image/bmp;base64,Qk0="}}""", "'messages[0].content[0]' is an image of type 'image/bmp'")]
     [InlineData("""{"type":"file","file":{"file_id":"file-abc"}}""", "'messages[0].content[0].file.file_id' names an OpenAI file")]
     [InlineData("""{"type":"file","file":{"file_data":"data:text/csv;base64,YSxi"}}""", "'messages[0].content[0].file.file_data' must be a data URL of a PDF")]
-    [InlineData("""{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}""", "'messages[0].content[0]' is a 'input_audio' part")]
+    [InlineData("""{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}""", "'messages[0].content[0]' is an 'input_audio' part")]
     public void FromOpenAi_UntranslatablePart_ThrowsNamingThePart(string part, string expected)
     {
         var chat = Chat($"[{part}]");
@@ -132,6 +135,17 @@ public sealed class MediaTranslationTests
         var exception = Assert.Throws<UntranslatableContentException>(() => AnthropicRequests.FromOpenAi(chat, "claude-sonnet-4", 1024, stream: false));
 
         Assert.StartsWith(expected, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("image", "an image")]
+    [InlineData("document", "a document")]
+    [InlineData("'input_audio'", "an 'input_audio'")]
+    [InlineData("'file'", "a 'file'")]
+    [InlineData("Assistant", "an Assistant")]
+    public void WithArticle_Word_PicksAOrAn(string word, string expected)
+    {
+        Assert.Equal(expected, MediaBlocks.WithArticle(word));
     }
 
     private static JsonObject Messages(string content) =>

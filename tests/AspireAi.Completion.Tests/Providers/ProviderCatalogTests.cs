@@ -138,6 +138,20 @@ public sealed class ProviderCatalogTests
     }
 
     [Fact]
+    public void Validate_ModelTotalBelowAttempt_NamesBothKeys()
+    {
+        var options = CreateOptions();
+        options.Models["gpt-4o"].AttemptTimeout = TimeSpan.FromSeconds(10);
+        options.Models["gpt-4o"].TotalTimeout = TimeSpan.FromSeconds(5);
+        options.Models["gpt-4o-mini"] = new ModelPolicyOptions { AttemptTimeout = TimeSpan.FromSeconds(5), TotalTimeout = TimeSpan.FromSeconds(5) };
+
+        var result = new ValidateCompletionOptions().Validate(null, options);
+
+        var failure = Assert.Single(result.Failures ?? []);
+        Assert.Equal("Completion:Models:gpt-4o:TotalTimeout must be at least Completion:Models:gpt-4o:AttemptTimeout.", failure);
+    }
+
+    [Fact]
     public void Validate_ValidProviderSettings_Succeeds()
     {
         var result = new ValidateCompletionOptions().Validate(null, CreateOptions());

@@ -15,6 +15,7 @@ public sealed class UpstreamErrorsTests
         Assert.Equal("2", outcome.Headers["Retry-After"]);
         Assert.Equal("provider", outcome.Headers[ChatOutcome.ErrorSourceHeader]);
         Assert.Equal("upstream_rate_limited", Code(outcome));
+        Assert.Equal("The provider's rate limit was reached, so retry after 2 s. Provider message: Slow down.", Message(outcome));
     }
 
     [Fact]
@@ -23,6 +24,7 @@ public sealed class UpstreamErrorsTests
         var outcome = UpstreamErrors.Map(429, null, "not json");
 
         Assert.Equal("1", outcome.Headers["Retry-After"]);
+        Assert.Equal("The provider's rate limit was reached, so retry after 1 s.", Message(outcome));
     }
 
     [Theory]
