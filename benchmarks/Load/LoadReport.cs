@@ -67,7 +67,7 @@ internal static class LoadReport
         targets.Add(Check("Cache miss, 1 connection: added p99", "≤ 1 ms", miss1?.AddedP99Ms, value => value <= 1, Milliseconds));
 
         double? ratio = miss32 is not null && portkey32 is { RequestsPerSecond: > 0 } ? miss32.RequestsPerSecond / portkey32.RequestsPerSecond : null;
-        targets.Add(Check("Cache miss, 32 connections: req/s over Portkey's", "≥ 10×", ratio, value => value >= 10, value => Format(value, "0.0") + "×"));
+        targets.Add(Check("Cache miss, 32 connections: req/s over Portkey's", "≥ 10×", ratio, value => value >= 10, value => Format(value, "0.00") + "×"));
         targets.Add(Check("Cache miss, 32 connections: p99", "< 5 ms", miss32?.P99Ms, value => value < 5, Milliseconds));
         targets.Add(Check("Cache hit, 32 connections: p99", "≤ 2 ms", hit32?.P99Ms, value => value <= 2, Milliseconds));
 
@@ -143,7 +143,7 @@ internal static class LoadReport
 
         var ratios = results.Runs
             .Where(run => run.Target == GatewayMissId && Ratio(results, run) is not null)
-            .Select(run => Invariant($"{Ratio(results, run):0.0}× at {run.Connections} connection{(run.Connections == 1 ? string.Empty : "s")}"))
+            .Select(run => Invariant($"{Ratio(results, run):0.00}× at {run.Connections} connection{(run.Connections == 1 ? string.Empty : "s")}"))
             .ToList();
         if (ratios.Count > 0)
         {
