@@ -361,7 +361,7 @@ public static class CollectionRequestValidator
     {
         if (string.IsNullOrEmpty(text))
         {
-            return "The text is required and must not be empty.";
+            return "The text is required unless a vector is sent, and must not be empty. Send the document's text, or a precomputed vector of the collection's dimensions.";
         }
 
         return text.Length > MaxTextLength

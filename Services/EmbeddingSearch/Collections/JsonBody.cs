@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace AspireAi.EmbeddingSearch.Collections;
 
@@ -7,6 +9,9 @@ internal static class JsonBody
 {
     /// <summary>The error key under which body-level problems are reported.</summary>
     public const string ErrorKey = "body";
+
+    /// <summary>The options for a request without services, such as in unit tests. ASP.NET Core's JSON options start from the same web defaults.</summary>
+    private static readonly JsonSerializerOptions DefaultOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>
     /// Reads the body of a route under <c>/collections/{name}</c> and validates the body and the
@@ -42,14 +47,24 @@ internal static class JsonBody
     public static async Task<(T? Value, Dictionary<string, string[]> Errors)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(request);
+
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var options = request.HttpContext.RequestServices?.GetService<IOptions<JsonOptions>>()?.Value.SerializerOptions
+            ?? DefaultOptions;
         try
         {
-            return (await request.ReadFromJsonAsync<T>(cancellationToken), errors);
+            return (await request.ReadFromJsonAsync<T>(options, cancellationToken), errors);
+        }
+        catch (JsonException exception) when (exception.InnerException is JsonException)
+        {
+            // The reader failed on malformed JSON. Its message names the problem and the position, and no .NET types.
+            errors[ErrorKey] = [$"The request body is not valid JSON: {exception.InnerException.Message}"];
         }
         catch (JsonException exception)
         {
-            errors[ErrorKey] = [$"The request body is not valid JSON for this route: {exception.Message}"];
+            var (field, message) = JsonTypeMismatch.Describe(options, typeof(T), exception.Path);
+            errors[field] = [message];
         }
         catch (InvalidOperationException)
         {

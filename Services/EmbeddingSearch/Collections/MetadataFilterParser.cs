@@ -20,6 +20,8 @@ public static class MetadataFilterParser
 
     private static readonly string[] RangeOperators = ["gt", "gte", "lt", "lte"];
 
+    private static readonly string[] AllOperators = ["eq", "any_of", .. RangeOperators];
+
     /// <summary>Parses a filter, or describes the first problem found with its JSON path.</summary>
     /// <param name="json">The filter JSON.</param>
     /// <param name="path">The JSON path of the filter in the request, used in messages, such as <c>filter</c>.</param>
@@ -119,7 +121,23 @@ public static class MetadataFilterParser
             return false;
         }
 
-        if (operators.Count == 1 && operators[0].Name is "eq" or "any_of")
+        foreach (var property in operators)
+        {
+            if (!AllOperators.Contains(property.Name))
+            {
+                error = $"{path}.{property.Name} is not an operator. Use one of 'eq', 'any_of', 'gt', 'gte', 'lt' or 'lte'.";
+                return false;
+            }
+        }
+
+        var singleOperators = operators.Where(property => property.Name is "eq" or "any_of").ToList();
+        if (singleOperators.Count > 0 && operators.Count > 1)
+        {
+            error = DescribeCombinedOperators(path, key, operators, singleOperators[0].Name);
+            return false;
+        }
+
+        if (singleOperators.Count == 1)
         {
             return operators[0].Name == "eq"
                 ? TryParseEquals(key, operators[0].Value, $"{path}.eq", out filter, out error)
@@ -127,6 +145,20 @@ public static class MetadataFilterParser
         }
 
         return TryParseRange(key, operators, path, out filter, out error);
+    }
+
+    /// <summary>
+    /// Describes a condition that combines 'eq' or 'any_of' with another operator. One condition
+    /// cannot take both, because it would be unclear whether both must match or either.
+    /// </summary>
+    private static string DescribeCombinedOperators(string path, string key, List<JsonProperty> operators, string singleOperator)
+    {
+        var names = operators.Select(property => $"'{property.Name}'").ToList();
+        var found = string.Join(", ", names[..^1]) + " and " + names[^1];
+        var other = operators.Select(property => property.Name).FirstOrDefault(name => name != singleOperator) ?? singleOperator;
+        return $"{path} combines the operators {found}, but one condition takes one operator, or one range of 'gt', 'gte', 'lt' and 'lte'. "
+            + "Write one condition per operator and join them, for example "
+            + $"{{\"and\":[{{\"key\":\"{key}\",\"{singleOperator}\":…}},{{\"key\":\"{key}\",\"{other}\":…}}]}}, or use 'or' to match either.";
     }
 
     private static bool TryParseEquals(string key, JsonElement value, string path, out MetadataFilter? filter, out string? error)
@@ -183,12 +215,6 @@ public static class MetadataFilterParser
         var bounds = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var property in operators)
         {
-            if (!RangeOperators.Contains(property.Name))
-            {
-                error = $"{path}.{property.Name} is not an operator. Use 'eq' or 'any_of' alone, or any of 'gt', 'gte', 'lt' and 'lte' together.";
-                return false;
-            }
-
             if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDouble(out var bound) || !double.IsFinite(bound))
             {
                 error = $"{path}.{property.Name} must be a finite number.";

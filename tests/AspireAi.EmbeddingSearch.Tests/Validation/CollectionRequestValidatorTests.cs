@@ -70,6 +70,17 @@ public sealed class CollectionRequestValidatorTests
         Assert.Contains(field, errors.Keys);
     }
 
+    [Theory]
+    [InlineData("""{"documents":[{"id":"a"}]}""")]
+    [InlineData("""{"documents":[{"id":"a","text":""}]}""")]
+    public void ValidateUpsert_MissingText_MentionsVectorAlternative(string json)
+    {
+        var errors = CollectionRequestValidator.ValidateUpsert(Upsert(json));
+
+        var message = Assert.Single(Assert.Contains("documents[0].text", errors));
+        Assert.Contains("unless a vector is sent", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ValidateUpsert_LengthLimits_AreInclusive()
     {

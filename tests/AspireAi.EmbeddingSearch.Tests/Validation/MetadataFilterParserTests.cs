@@ -25,7 +25,8 @@ public sealed class MetadataFilterParserTests
     [InlineData("""{"eq":"en"}""", "filter.key is required")]
     [InlineData("""{"key":"lang"}""", "filter has no operator")]
     [InlineData("""{"key":"lang","eq":{"a":1}}""", "filter.eq must be a string, number or boolean")]
-    [InlineData("""{"key":"lang","eq":"en","gt":1}""", "filter.eq is not an operator")]
+    [InlineData("""{"key":"lang","size":1}""", "filter.size is not an operator")]
+    [InlineData("""{"key":"lang","eq":"en","gt":1,"bogus":2}""", "filter.bogus is not an operator")]
     [InlineData("""{"key":"year","gt":"2020"}""", "filter.gt must be a finite number")]
     [InlineData("""{"key":"tag","any_of":[]}""", "filter.any_of must be a non-empty array")]
     [InlineData("""{"and":[]}""", "filter.and must be a non-empty array")]
@@ -39,6 +40,26 @@ public sealed class MetadataFilterParserTests
 
         Assert.False(valid);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"key":"lang","eq":"en","any_of":["de"]}""", "'eq' and 'any_of'", "any_of")]
+    [InlineData("""{"key":"lang","eq":"en","gt":1}""", "'eq' and 'gt'", "gt")]
+    [InlineData("""{"key":"year","gte":2020,"any_of":[2021],"lt":2025}""", "'gte', 'any_of' and 'lt'", "gte")]
+    public void TryParse_CombinedOperators_ExplainsOneOperatorPerCondition(string json, string found, string other)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        var valid = MetadataFilterParser.TryParse(document.RootElement, "filter", out _, out var error);
+
+        Assert.False(valid);
+        Assert.NotNull(error);
+        Assert.Contains($"combines the operators {found}", error, StringComparison.Ordinal);
+        Assert.Contains("one condition takes one operator", error, StringComparison.Ordinal);
+        Assert.Contains("\"and\":[", error, StringComparison.Ordinal);
+        Assert.Contains($"\"{other}\":", error, StringComparison.Ordinal);
+        Assert.Contains("'or'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not an operator", error, StringComparison.Ordinal);
     }
 
     [Fact]
