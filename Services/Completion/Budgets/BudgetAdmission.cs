@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AspireAi.BillingClient;
 using AspireAi.Completion.Chat;
+using AspireAi.Completion.Usage;
 using Microsoft.Extensions.Options;
 
 namespace AspireAi.Completion.Budgets;
@@ -80,6 +81,39 @@ public sealed class BudgetAdmission(BillingApiClient billing, IOptions<Completio
                 refusal.BudgetId, refusal.Scope, refusal.Period, refusal.Limit, refusal.Spend, refusal.Reserved, refusal.EstimatedCost, refusal.PeriodEnd)));
         var headers = new Dictionary<string, string> { [ChatOutcome.ErrorSourceHeader] = "gateway" };
         return new BudgetAdmissionResult(null, new ChatOutcome(StatusCodes.Status402PaymentRequired, JsonSerializer.Serialize(body), headers));
+    }
+
+    /// <summary>
+    /// Runs a provider call under a reservation: settles the reservation with the call's cost when the call
+    /// reports one, and releases it otherwise, also when the call throws.
+    /// </summary>
+    /// <typeparam name="TResult">What the call returns to the caller.</typeparam>
+    /// <param name="reservation">The reservation from <see cref="ReserveAsync"/>, or <see langword="null"/> when none was made.</param>
+    /// <param name="call">The provider call, returning its result and its cost, or no cost when it used nothing.</param>
+    /// <returns>The call's result.</returns>
+    public async Task<TResult> RunReservedAsync<TResult>(BudgetReservation? reservation, Func<Task<(TResult Result, ReportedCost? Cost)>> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+
+        var settled = false;
+        try
+        {
+            var (result, cost) = await call();
+            if (cost is not null && reservation is not null)
+            {
+                await SettleAsync(reservation, cost.Cost);
+                settled = true;
+            }
+
+            return result;
+        }
+        finally
+        {
+            if (!settled && reservation is not null)
+            {
+                await ReleaseAsync(reservation);
+            }
+        }
     }
 
     /// <summary>

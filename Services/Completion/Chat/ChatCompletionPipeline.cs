@@ -227,25 +227,7 @@ public sealed class ChatCompletionPipeline(
             return new ChatOutcome(StatusCodes.Status200OK, cached.Body, WithMatch(CostHeaders(hitCost, "hit", cached.Model, plan), admission));
         }
 
-        var settled = false;
-        try
-        {
-            var (outcome, cost) = await CallProviderAsync(admission, identity, requestId, cancellationToken);
-            if (cost is not null && admission.Reservation is { } reservation)
-            {
-                await budgets.SettleAsync(reservation, cost.Cost);
-                settled = true;
-            }
-
-            return outcome;
-        }
-        finally
-        {
-            if (!settled && admission.Reservation is { } reservation)
-            {
-                await budgets.ReleaseAsync(reservation);
-            }
-        }
+        return await budgets.RunReservedAsync(admission.Reservation, () => CallProviderAsync(admission, identity, requestId, cancellationToken));
     }
 
     private async Task<(ChatOutcome Outcome, ReportedCost? Cost)> CallProviderAsync(
@@ -303,25 +285,7 @@ public sealed class ChatCompletionPipeline(
             return TypedResults.Empty;
         }
 
-        var settled = false;
-        try
-        {
-            var (result, cost) = await RelayStreamAsync(context, admission, identity, requestId);
-            if (cost is not null && admission.Reservation is { } reservation)
-            {
-                await budgets.SettleAsync(reservation, cost.Cost);
-                settled = true;
-            }
-
-            return result;
-        }
-        finally
-        {
-            if (!settled && admission.Reservation is { } reservation)
-            {
-                await budgets.ReleaseAsync(reservation);
-            }
-        }
+        return await budgets.RunReservedAsync(admission.Reservation, () => RelayStreamAsync(context, admission, identity, requestId));
     }
 
     private async Task<(IResult Result, ReportedCost? Cost)> RelayStreamAsync(HttpContext context, Admission admission, ApiKeyIdentity identity, string requestId)

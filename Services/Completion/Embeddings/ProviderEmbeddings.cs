@@ -82,25 +82,9 @@ public sealed class ProviderEmbeddings(
             return admission.Rejection!;
         }
 
-        var settled = false;
-        try
-        {
-            var (outcome, cost) = await CallProviderAsync(body, model, priceProvider, estimatedTokens, identity, requestId, occurredAt, cancellationToken);
-            if (cost is not null && admission.Reservation is { } reservation)
-            {
-                await budgets.SettleAsync(reservation, cost.Cost);
-                settled = true;
-            }
-
-            return outcome;
-        }
-        finally
-        {
-            if (!settled && admission.Reservation is { } reservation)
-            {
-                await budgets.ReleaseAsync(reservation);
-            }
-        }
+        return await budgets.RunReservedAsync(
+            admission.Reservation,
+            () => CallProviderAsync(body, model, priceProvider, estimatedTokens, identity, requestId, occurredAt, cancellationToken));
     }
 
     private async Task<(ChatOutcome Outcome, ReportedCost? Cost)> CallProviderAsync(
