@@ -5,6 +5,7 @@ using AspireAi.BillingClient;
 using AspireAi.Completion;
 using AspireAi.Completion.Chat;
 using AspireAi.Completion.CostControl;
+using AspireAi.Completion.Providers;
 using AspireAi.Completion.Usage;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Caching.Memory;
@@ -34,7 +35,7 @@ public class CostEstimateBenchmarks
         var billingOptions = Options.Create(new BillingClientOptions { PriceCacheDuration = TimeSpan.FromHours(1) });
         var prices = new PriceBook(new BillingApiClient(_http), _cache, billingOptions);
         var completionOptions = Options.Create(new CompletionOptions());
-        _planner = new CostPlanner(new CostEstimator(prices, completionOptions), completionOptions);
+        _planner = new CostPlanner(new CostEstimator(prices, new ProviderCatalog(completionOptions), completionOptions), completionOptions);
 
         _short = Parse(Corpus.ChatRequest(messages: 2, wordsPerMessage: 12, withTools: false));
         _long = Parse(Corpus.ChatRequest(messages: 40, wordsPerMessage: 60, withTools: false));

@@ -34,7 +34,7 @@ public class GatewayRestartTests(IsolatedAppFixture isolated) : IClassFixture<Is
         using var http = tenant.CreateHttpClient();
 
         // The emulator keeps the first attempt of this request open until the caller goes away, and
-        // answers the next one, so the job is mid-call when the gateway stops.
+        // completes the next one, so the job is mid-call when the gateway stops.
         var request = new { model = "fault-hang-once", messages = new[] { new { role = "user", content = "Outlive a restart " + Guid.NewGuid() } } };
         using var submitted = await http.PostAsJsonAsync("/v1/jobs", new { type = "chat.completion", request }, Cancellation);
         var statusUrl = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("status_url").GetString()!;

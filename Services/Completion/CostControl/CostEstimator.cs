@@ -21,10 +21,8 @@ public sealed record CostEstimate(string Model, long InputTokens, long MaxOutput
 }
 
 /// <summary>Estimates a chat request's cost from its prompt tokens, its images and files, and its output limit.</summary>
-public sealed class CostEstimator(PriceBook prices, IOptions<CompletionOptions> options)
+public sealed class CostEstimator(PriceBook prices, ProviderCatalog catalog, IOptions<CompletionOptions> options)
 {
-    // ProviderCatalog reads only the options, so this instance sees the same deployments as the router's.
-    private readonly ProviderCatalog _catalog = new(options);
 
     /// <summary>Estimates the highest cost of a request.</summary>
     /// <param name="provider">The provider that will serve it, for the price lookup.</param>
@@ -36,7 +34,7 @@ public sealed class CostEstimator(PriceBook prices, IOptions<CompletionOptions> 
         ArgumentNullException.ThrowIfNull(request);
 
         // Images and files count by the rule of each API that a deployment of the model speaks, and the larger count wins.
-        var kinds = _catalog.KindsOf(request.Model);
+        var kinds = catalog.KindsOf(request.Model);
         var anthropic = kinds.Contains(ProviderKind.Anthropic);
         var openAi = kinds.Count == 0 || kinds.Any(kind => kind != ProviderKind.Anthropic);
         var input = TokenCounter.Shared.CountChat(request.Model, request.PromptText()) + MediaTokenEstimate.Count(request.Body, openAi, anthropic);

@@ -68,8 +68,8 @@ public class SingleFlightTests(GarnetFixture garnet)
     [Fact]
     public async Task Acquire_OtherReplicaFinishedAfterLookup_ReturnsNoLease()
     {
-        // The caller looked in the cache and missed; before it reached the lock, the other replica
-        // stored its answer and released the lock. The caller must read the cache, not fetch again.
+        // The caller looked in the cache and missed. Before it reached the lock, the other replica
+        // stored its response and released the lock, so the caller must read the cache, not fetch again.
         var replicaA = new SingleFlight(garnet.Redis);
         var replicaB = new SingleFlight(garnet.Redis);
         var key = "test:flight:" + Guid.NewGuid().ToString("N");

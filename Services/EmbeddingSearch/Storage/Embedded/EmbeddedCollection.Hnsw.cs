@@ -23,10 +23,10 @@ internal sealed record HnswPolicy(int Threshold, HnswSettings Settings);
 /// </remarks>
 internal sealed partial class EmbeddedCollection
 {
-    // A filtered search requests this many candidates per result from the graph. Below a
-    // filter selectivity of about 1 in this factor, fewer than `limit` candidates are expected to
-    // pass, and the search falls back to the exact scan, which then only computes the dot product
-    // for the few matching chunks, so it costs little more than checking the filter on each one.
+    // A filtered search requests this many candidates per result from the graph. When fewer than
+    // 1 chunk in this factor matches the filter, fewer than `limit` candidates are expected to pass,
+    // so the search falls back to the exact scan. That scan computes the dot product only for the
+    // few matching chunks, so it costs little more than checking the filter on each chunk.
     private const int FilteredCandidateFactor = 10;
 
     // The background build takes this many queued changes per step; a step holds the collection's
